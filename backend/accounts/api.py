@@ -1,0 +1,72 @@
+from django.contrib.auth import login
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_protect
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from timezone_field.rest_framework import TimeZoneSerializerField
+
+from backend.accounts.models import User
+from backend.accounts.services import user_sign_up, user_update
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    name = serializers.CharField()
+    time_zone = TimeZoneSerializerField(use_pytz=False)
+
+
+# Anonymous requests are not CSRF-checked by DRF; signing up logs the browser in,
+# so it is protected against a forged sign-up into someone else's account.
+@method_decorator(csrf_protect, name="dispatch")
+class SignUpApi(APIView):
+    permission_classes = [AllowAny]
+
+    class SignUpInputSerializer(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+        password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+        time_zone = TimeZoneSerializerField(use_pytz=False)
+        name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+        def validate_email(self, value: str) -> str:
+            email = User.objects.normalize_email(value)
+            if User.objects.filter(email__iexact=email).exists():
+                raise serializers.ValidationError("An account with this email already exists.")
+            return email
+
+        def validate(self, attrs):
+            try:
+                validate_password(attrs["password"], User(email=attrs["email"]))
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"password": list(error.messages)}) from error
+            return attrs
+
+    @extend_schema(request=SignUpInputSerializer, responses={201: PersonSerializer})
+    def post(self, request):
+        serializer = self.SignUpInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_sign_up(**serializer.validated_data)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return Response(PersonSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class MeApi(APIView):
+    class MeUpdateInputSerializer(serializers.Serializer):
+        time_zone = TimeZoneSerializerField(use_pytz=False, required=False)
+        name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+    @extend_schema(responses=PersonSerializer)
+    def get(self, request):
+        return Response(PersonSerializer(request.user).data)
+
+    @extend_schema(request=MeUpdateInputSerializer, responses=PersonSerializer)
+    def patch(self, request):
+        serializer = self.MeUpdateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_update(user=request.user, **serializer.validated_data)
+        return Response(PersonSerializer(user).data)

@@ -1,0 +1,48 @@
+from django import forms
+from django.contrib.auth.password_validation import (
+    password_validators_help_text_html,
+    validate_password,
+)
+from django.utils.translation import gettext_lazy as _
+
+from backend.accounts.models import User
+
+
+class SignUpForm(forms.ModelForm):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "password", "time_zone"]
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})}
+        help_texts = {"time_zone": _("Reminders arrive at this zone's local time.")}
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this email already exists."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            # Validated against the would-be person so similarity to the email is caught.
+            candidate = User(email=cleaned.get("email", ""))
+            try:
+                validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "time_zone"]
+        help_texts = {"time_zone": _("Reminders arrive at this zone's local time.")}

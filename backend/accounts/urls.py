@@ -1,0 +1,12 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from backend.accounts import views
+
+urlpatterns = [
+    path("signup/", views.sign_up, name="signup"),
+    path("settings/", views.settings_page, name="settings"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Django's own views for logout (POST only) and the password reset flow.
+    path("", include("django.contrib.auth.urls")),
+]

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from backend.accounts import api as accounts_api
+from backend.reminders import api as reminders_api
+
+api_v1 = [
+    path("accounts/signup/", accounts_api.SignUpApi.as_view(), name="api-signup"),
+    path("accounts/me/", accounts_api.MeApi.as_view(), name="api-me"),
+    path("devices/", reminders_api.DeviceApi.as_view(), name="api-devices"),
+    path("reminders/test/", reminders_api.TestReminderApi.as_view(), name="api-test-reminder"),
+]
+
+urlpatterns = [
+    path("", include("backend.web.urls")),
+    path("accounts/", include("backend.accounts.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,106 @@
+import base64
+import binascii
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from backend.reminders.services import device_subscribe, device_unsubscribe, test_reminder_send
+
+
+def _b64url_bytes(value: str, *, length: int, field: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise serializers.ValidationError(f"{field} must be base64url.") from exc
+    if len(raw) != length:
+        raise serializers.ValidationError(f"{field} must decode to {length} bytes.")
+    return value
+
+
+class PushKeysSerializer(serializers.Serializer):
+    p256dh = serializers.CharField(max_length=100)
+    auth = serializers.CharField(max_length=100)
+
+    def validate_p256dh(self, value: str) -> str:
+        # An uncompressed P-256 point: 65 bytes starting 0x04.
+        return _b64url_bytes(value, length=65, field="p256dh")
+
+    def validate_auth(self, value: str) -> str:
+        return _b64url_bytes(value, length=16, field="auth")
+
+
+class DeviceApi(APIView):
+    """The browser's push subscription (PushSubscription.toJSON()) for the signed-in person."""
+
+    class DeviceInputSerializer(serializers.Serializer):
+        endpoint = serializers.URLField(max_length=500)
+        keys = PushKeysSerializer()
+        browser = serializers.CharField(
+            max_length=100, required=False, allow_blank=True, default=""
+        )
+        user_agent = serializers.CharField(
+            max_length=500, required=False, allow_blank=True, default=""
+        )
+
+        def validate_endpoint(self, value: str) -> str:
+            if settings.PUSH_ENDPOINT_REQUIRE_HTTPS and not value.startswith("https://"):
+                raise serializers.ValidationError("A push endpoint must use https.")
+            return value
+
+    class DeviceDeleteSerializer(serializers.Serializer):
+        endpoint = serializers.URLField(max_length=500)
+
+    class DeviceSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        endpoint = serializers.URLField()
+
+    @extend_schema(request=DeviceInputSerializer, responses={201: DeviceSerializer})
+    def post(self, request):
+        serializer = self.DeviceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        subscription = device_subscribe(
+            user=request.user,
+            endpoint=data["endpoint"],
+            p256dh=data["keys"]["p256dh"],
+            auth=data["keys"]["auth"],
+            browser=data["browser"],
+            user_agent=data["user_agent"],
+        )
+        return Response(self.DeviceSerializer(subscription).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DeviceDeleteSerializer, responses={204: None})
+    def delete(self, request):
+        serializer = self.DeviceDeleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if not device_unsubscribe(
+            user=request.user, endpoint=serializer.validated_data["endpoint"]
+        ):
+            raise NotFound("No such device.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TestReminderApi(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "test_reminder"
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: inline_serializer("TestReminderQueued", {"devices": serializers.IntegerField()}),
+            400: inline_serializer("TestReminderNoDevice", {"detail": serializers.CharField()}),
+        },
+    )
+    def post(self, request):
+        devices = test_reminder_send(user=request.user)
+        if devices == 0:
+            return Response(
+                {"detail": "Turn on reminders on this device first."},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response({"devices": devices}, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,79 @@
+"""Devices (browser push subscriptions, kept in django-webpush's tables) and push delivery."""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+from webpush.models import PushInformation, SubscriptionInfo
+
+from backend.accounts.models import User
+from backend.reminders.push import Device, DeviceGone, push_send
+from backend.reminders.selectors import devices_for_person
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def device_subscribe(
+    *, user: User, endpoint: str, p256dh: str, auth: str, browser: str = "", user_agent: str = ""
+) -> SubscriptionInfo:
+    # A browser holds one subscription per site. Whoever turned reminders on last in that
+    # browser owns it, so a shared phone never shows the previous person's reminders.
+    SubscriptionInfo.objects.filter(endpoint=endpoint).delete()
+    subscription = SubscriptionInfo.objects.create(
+        endpoint=endpoint,
+        p256dh=p256dh,
+        auth=auth,
+        browser=browser[:100],
+        user_agent=user_agent[:500],
+    )
+    PushInformation.objects.create(user=user, subscription=subscription)
+    logger.info("device %s subscribed for user %s", subscription.id, user.id)
+    return subscription
+
+
+def device_unsubscribe(*, user: User, endpoint: str) -> bool:
+    deleted, _rows = devices_for_person(user=user).filter(endpoint=endpoint).delete()
+    return deleted > 0
+
+
+def device_push(*, subscription_id: int, payload: dict) -> None:
+    """Send one message to one device; forget the device if its push service says it is gone.
+
+    Raises PushError for the caller (a Celery task) to decide on retrying.
+    """
+    subscription = SubscriptionInfo.objects.filter(id=subscription_id).first()
+    if subscription is None:
+        logger.info("device %s no longer exists, nothing sent", subscription_id)
+        return
+    device = Device(
+        endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth
+    )
+    try:
+        push_send(device=device, payload=payload, ttl=settings.PUSH_TTL_SECONDS)
+    except DeviceGone:
+        subscription.delete()
+        logger.info("device %s is gone at its push service, removed", subscription_id)
+        return
+    logger.info("push sent to device %s", subscription_id)
+
+
+def test_reminder_payload() -> dict:
+    return {
+        "title": _("Tonus test reminder"),
+        "body": _("Reminders work on this device."),
+        "url": "/",
+        "tag": "tonus-test",
+    }
+
+
+def test_reminder_send(*, user: User) -> int:
+    """Queue the test reminder to each of the person's devices. Returns how many."""
+    from backend.reminders.tasks import deliver_push
+
+    payload = test_reminder_payload()
+    device_ids = list(devices_for_person(user=user).values_list("id", flat=True))
+    for device_id in device_ids:
+        deliver_push.delay_on_commit(device_id, payload)
+    return len(device_ids)

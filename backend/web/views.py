@@ -1,0 +1,57 @@
+import hashlib
+import json
+from functools import cache
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+# What the service worker stores on install, so the app shell opens with no network.
+SHELL_ASSETS = [
+    "css/app.css",
+    "js/app.js",
+    "js/api.js",
+    "js/push.js",
+    "js/timezone.js",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/badge-96.png",
+]
+
+
+@cache
+def _shell() -> tuple[list[str], str]:
+    # Static names carry content hashes in production, so the version changes with any asset
+    # and browsers install the new worker. Computed once per process, not per request.
+    urls = ["/offline/", *(static(name) for name in SHELL_ASSETS)]
+    version = hashlib.sha256(json.dumps(urls).encode()).hexdigest()[:12]
+    return urls, version
+
+
+@login_required
+def home(request):
+    return render(request, "web/home.html")
+
+
+def offline(request):
+    return render(request, "web/offline.html")
+
+
+@require_GET
+@cache_control(no_cache=True)
+def service_worker(request):
+    urls, version = _shell()
+    return render(
+        request,
+        "sw.js",
+        {"precache_json": json.dumps(urls), "version": version},
+        content_type="text/javascript",
+    )
+
+
+@require_GET
+@cache_control(max_age=60 * 60)
+def manifest(request):
+    return render(request, "manifest.webmanifest", content_type="application/manifest+json")
