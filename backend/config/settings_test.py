@@ -1,7 +1,9 @@
 """Test settings: production settings with the few changes a local test server needs."""
 
+from backend.config.env import env_str
 from backend.config.settings import *  # noqa: F403
-from backend.config.settings import DATABASES, VAR_DIR
+from backend.config.settings import DATABASES, VAR_DIR, WEBPUSH_SETTINGS
+from backend.reminders.vapid import vapid_keys_generate, vapid_keys_read, vapid_keys_write
 
 # The test client and the live server speak plain HTTP on localhost.
 SECURE_SSL_REDIRECT = False
@@ -13,3 +15,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Tests point subscriptions at a local push receiver on http://127.0.0.1.
 PUSH_ENDPOINT_REQUIRE_HTTPS = False
+
+# Tests use their own Redis database so a developer's local queue is never touched.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+# A fresh clone has no keys yet: make the pair once, where the worker process reads it too.
+if not WEBPUSH_SETTINGS["VAPID_PUBLIC_KEY"]:
+    _keys = vapid_keys_read(VAR_DIR / "vapid.json")
+    if _keys is None:
+        _keys = vapid_keys_generate()
+        vapid_keys_write(VAR_DIR / "vapid.json", _keys)
+    WEBPUSH_SETTINGS = {
+        **WEBPUSH_SETTINGS,
+        "VAPID_PUBLIC_KEY": _keys.public_key,
+        "VAPID_PRIVATE_KEY": _keys.private_key,
+    }
