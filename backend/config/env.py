@@ -11,8 +11,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
-    """A value from NAME, or from the file named by NAME_FILE (for mounted secrets)."""
-    if name in os.environ:
+    """A value from NAME, or from the file named by NAME_FILE (for mounted secrets).
+
+    An empty value counts as unset, as compose files pass `${NAME:-}` through.
+    """
+    if os.environ.get(name):
         return os.environ[name]
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:

@@ -1,0 +1,221 @@
+"""Browser tests: Tonus in Debian's Chromium, emulating a phone, against the live server.
+
+Playwright's sync API runs an event loop in the test thread, and Django refuses ORM calls
+from a thread with a running loop unless told otherwise. The tests only read the database
+between browser steps, never concurrently with it, so that guard can be lifted here.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import json  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, TypeVar  # noqa: E402
+
+import pytest  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from playwright.sync_api import (  # noqa: E402
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
+
+from tests.conftest import ARTIFACTS  # noqa: E402
+
+# Debian's package; CI installs it (bin/test). Playwright's own downloads need the internet.
+CHROMIUM = Path(os.environ.get("TONUS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",  # runs as root in containers
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ARTIFACTS / "browser"
+
+# A mid-range Android phone in Chrome, as most people using Tonus will hold it.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+    "user_agent": (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Chrome/136.0.0.0 Mobile Safari/537.36"
+    ),
+    "locale": "en-US",
+    "timezone_id": "America/New_York",
+}
+
+# Headless Chromium has no push service to subscribe with, so PushManager hands out the
+# local receiver's subscription instead. Everything after subscribe() is real: the page
+# posts it to the API, the worker encrypts and sends to the receiver. The stand-in keeps
+# the browser's rules (permission first, a key is required) and records what it was asked.
+FAKE_PUSH_MANAGER = """
+((subscription) => {
+  const calls = (window.__tonusCalls = { requestPermission: 0, subscribe: [] });
+  const requestPermission = Notification.requestPermission.bind(Notification);
+  Notification.requestPermission = (...args) => {
+    calls.requestPermission += 1;
+    return requestPermission(...args);
+  };
+
+  const toBase64Url = (key) =>
+    btoa(String.fromCharCode(...new Uint8Array(key.buffer ?? key)))
+      .replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
+  const fake = {
+    endpoint: subscription.endpoint,
+    expirationTime: null,
+    toJSON: () => ({ ...subscription, expirationTime: null }),
+    unsubscribe: async () => { sessionStorage.removeItem("tonus-fake-push"); return true; },
+  };
+  // Survives reloads within the tab, as a real subscription survives them.
+  const subscribed = () => sessionStorage.getItem("tonus-fake-push") === "yes";
+
+  PushManager.prototype.subscribe = async function (options = {}) {
+    calls.subscribe.push({
+      userVisibleOnly: options.userVisibleOnly,
+      applicationServerKey: options.applicationServerKey
+        ? toBase64Url(options.applicationServerKey) : null,
+    });
+    if (Notification.permission !== "granted") {
+      throw new DOMException("Permission denied", "NotAllowedError");
+    }
+    if (!options.applicationServerKey) {
+      throw new DOMException("applicationServerKey is required", "AbortError");
+    }
+    sessionStorage.setItem("tonus-fake-push", "yes");
+    return fake;
+  };
+  PushManager.prototype.getSubscription = async function () {
+    return subscribed() ? fake : null;
+  };
+})(%s);
+"""
+
+T = TypeVar("T")
+
+
+def poll(
+    read: Callable[[], T],
+    until: Callable[[T], bool],
+    *,
+    page: Page,
+    timeout: float = 20.0,
+    what: str,
+) -> T:
+    """Read repeatedly until `until` holds, pausing through Playwright so its events flow."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if until(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout}s; last seen: {value!r}")
+        page.wait_for_timeout(200)
+
+
+@dataclass
+class Phone:
+    """One phone: a fresh browser profile with a page open, and helpers for common steps."""
+
+    context: BrowserContext
+    page: Page
+    origin: str
+    test_name: str
+    page_errors: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.origin + path)
+
+    def screenshot(self, step: str) -> Path:
+        path = SCREENSHOTS / f"{self.test_name}-{step}.png"
+        self.page.screenshot(path=path, full_page=True)
+        return path
+
+    def fake_push_subscription(self, subscription: dict[str, Any]) -> None:
+        """From the next page load on, PushManager gives out `subscription` (see above)."""
+        self.context.add_init_script(FAKE_PUSH_MANAGER % json.dumps(subscription))
+
+    def sign_up(self, email: str, password: str) -> None:
+        page = self.page
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign up").tap()
+
+    def log_in(self, email: str, password: str) -> None:
+        self.open("/accounts/login/")
+        page = self.page
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").tap()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+
+    def wait_for_service_worker_control(self) -> None:
+        """Until the worker is active and controls this page, as on any visit after the first."""
+        self.page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        self.page.reload()
+        self.page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    # A missing browser is a failure, never a skip: a green run must mean the tests ran.
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (see bin/test)")
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The live server runs in this process, so API throttle counts (kept in the local cache,
+    # keyed by user id, which SQLite reuses after each flush) would carry over between tests.
+    cache.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_failed = report.failed
+    return report
+
+
+@pytest.fixture
+def phone(request, browser: Browser, live_server) -> Iterator[Phone]:
+    origin = live_server.url
+    context = browser.new_context(**PHONE)
+    # As if the person had already allowed notifications when the browser asks.
+    context.grant_permissions(["notifications"], origin=origin)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    device = Phone(context=context, page=page, origin=origin, test_name=request.node.name)
+    page.on("pageerror", lambda error: device.page_errors.append(str(error)))
+    yield device
+    if getattr(request.node, "browser_failed", False):
+        # What the phone showed when the test failed, and any uncaught script errors.
+        device.screenshot("failed")
+        if device.page_errors:
+            (SCREENSHOTS / f"{device.test_name}-page-errors.txt").write_text(
+                "\n".join(device.page_errors)
+            )
+    context.close()
