@@ -1,8 +1,11 @@
 import hashlib
 import json
 from functools import cache
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
@@ -21,13 +24,25 @@ SHELL_ASSETS = [
 ]
 
 
+def _shell_version(urls: list[str]) -> str:
+    fingerprint = hashlib.sha256(json.dumps(urls).encode())
+    if settings.DEBUG:
+        # Names carry no hashes while developing: fingerprint the contents instead.
+        for name in SHELL_ASSETS:
+            fingerprint.update(Path(finders.find(name)).read_bytes())
+    return fingerprint.hexdigest()[:12]
+
+
 @cache
+def _shell_urls() -> tuple[str, ...]:
+    return ("/offline/", *(static(name) for name in SHELL_ASSETS))
+
+
 def _shell() -> tuple[list[str], str]:
     # Static names carry content hashes in production, so the version changes with any asset
-    # and browsers install the new worker. Computed once per process, not per request.
-    urls = ["/offline/", *(static(name) for name in SHELL_ASSETS)]
-    version = hashlib.sha256(json.dumps(urls).encode()).hexdigest()[:12]
-    return urls, version
+    # and browsers install the new worker.
+    urls = list(_shell_urls())
+    return urls, _shell_version(urls)
 
 
 @login_required
