@@ -36,6 +36,14 @@ class User(AbstractUser):
     name = models.CharField(_("name"), max_length=100, blank=True)
     # The zone the person lives in: reminders fall due at local wall times in this zone.
     time_zone = TimeZoneField(_("time zone"), default="UTC", use_pytz=False)
+    # Reminders that fall due inside quiet hours wait until they end.
+    quiet_hours_start = models.TimeField(_("quiet hours start"), null=True, blank=True)
+    quiet_hours_end = models.TimeField(_("quiet hours end"), null=True, blank=True)
+    # A holiday: no reminders while paused, through `paused_until` when it is set.
+    reminders_paused = models.BooleanField(_("reminders paused"), default=False)
+    paused_until = models.DateField(_("paused until"), null=True, blank=True)
+    # Lock-screen text with no health words.
+    discreet_notifications = models.BooleanField(_("discreet notifications"), default=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -45,3 +53,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    def is_paused_on(self, day) -> bool:
+        return self.reminders_paused and (self.paused_until is None or day <= self.paused_until)

@@ -5,6 +5,7 @@ import zoneinfo
 from django.db import transaction
 
 from backend.accounts.models import User
+from backend.plans.services import schedules_follow_person
 
 
 @transaction.atomic
@@ -15,16 +16,18 @@ def user_sign_up(
     return User.objects.create_user(email=email, password=password, time_zone=time_zone, name=name)
 
 
-def user_update(
-    *, user: User, time_zone: zoneinfo.ZoneInfo | None = None, name: str | None = None
-) -> User:
-    changed = []
-    if time_zone is not None:
-        user.time_zone = time_zone
-        changed.append("time_zone")
-    if name is not None:
-        user.name = name
-        changed.append("name")
-    if changed:
-        user.save(update_fields=changed)
+# Changing these moves the person's upcoming reminders.
+SCHEDULE_FIELDS = {"time_zone", "quiet_hours_start", "quiet_hours_end"}
+
+
+@transaction.atomic
+def user_update(*, user: User, **fields) -> User:
+    """Change profile and reminder preferences; input is validated by the caller."""
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if fields:
+        user.save(update_fields=list(fields))
+    if SCHEDULE_FIELDS & fields.keys():
+        # A person who moves keeps their wall-clock times in the new zone.
+        schedules_follow_person(person=user)
     return user

@@ -56,6 +56,7 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "backend.accounts",
+    "backend.plans",
     "backend.reminders",
     "backend.web",
 ]
@@ -180,6 +181,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "dispatch-due-reminders": {
+        "task": "backend.reminders.tasks.dispatch_due_reminders",
+        "schedule": 60.0,
+        # A pass missed while beat was down is not worth running late: the next one catches up.
+        "options": {"expires": 55},
+    },
     "clear-expired-sessions": {
         "task": "backend.accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

@@ -3,11 +3,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backend.accounts import api as accounts_api
+from backend.plans import api as plans_api
 from backend.reminders import api as reminders_api
 
 api_v1 = [
     path("accounts/signup/", accounts_api.SignUpApi.as_view(), name="api-signup"),
     path("accounts/me/", accounts_api.MeApi.as_view(), name="api-me"),
+    path("plans/massage/", plans_api.MassagePlanApi.as_view(), name="api-massage-plan"),
+    path("plans/stretches/", plans_api.StretchRoutineApi.as_view(), name="api-stretch-routine"),
+    path("safety-screen/", plans_api.SafetyScreenApi.as_view(), name="api-safety-screen"),
     path("devices/", reminders_api.DeviceApi.as_view(), name="api-devices"),
     path("reminders/test/", reminders_api.TestReminderApi.as_view(), name="api-test-reminder"),
 ]

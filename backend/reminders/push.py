@@ -49,8 +49,13 @@ def _retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - timezone.now()).total_seconds())
 
 
-def push_send(*, device: Device, payload: dict, ttl: int, urgency: str = "normal") -> None:
+def push_send(
+    *, device: Device, payload: dict, ttl: int, urgency: str = "normal", topic: str | None = None
+) -> None:
     webpush_settings = settings.WEBPUSH_SETTINGS
+    headers = {"Urgency": urgency}
+    if topic:
+        headers["Topic"] = topic
     try:
         webpush(
             subscription_info={
@@ -61,7 +66,7 @@ def push_send(*, device: Device, payload: dict, ttl: int, urgency: str = "normal
             vapid_private_key=webpush_settings["VAPID_PRIVATE_KEY"],
             vapid_claims={"sub": f"mailto:{webpush_settings['VAPID_ADMIN_EMAIL']}"},
             ttl=ttl,
-            headers={"Urgency": urgency},
+            headers=headers,
             timeout=settings.PUSH_TIMEOUT_SECONDS,
         )
     except WebPushException as exc:

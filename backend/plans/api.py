@@ -1,0 +1,217 @@
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.plans.models import GivenBy, SafetyScreen, Side, Technique
+from backend.plans.selectors import massage_plan_of, safety_screen_latest, stretch_routine_of
+from backend.plans.services import (
+    FIRST_SESSION_MINUTES,
+    SessionTime,
+    StretchInput,
+    massage_plan_delete,
+    massage_plan_save,
+    safety_screen_record,
+    stretch_routine_delete,
+    stretch_routine_save,
+)
+
+# A plan this young is still in its first sessions, which should stay short.
+FIRST_WEEKS = timedelta(weeks=2)
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+TIME_FORMAT = "%H:%M"
+
+
+def _service_errors(error: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(error.message_dict)
+
+
+class LocalTimeField(serializers.TimeField):
+    """A wall time as "HH:MM", 00:00 to 23:59."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format=TIME_FORMAT, input_formats=[TIME_FORMAT], **kwargs)
+
+
+class ScheduleSerializer(serializers.Serializer):
+    weekday = serializers.SerializerMethodField()
+    time = serializers.TimeField(source="local_time", format=TIME_FORMAT)
+    time_zone = serializers.CharField()
+    next_due_at = serializers.DateTimeField(help_text="The next reminder, in UTC.")
+    next_local = serializers.SerializerMethodField(help_text="The next reminder, local time.")
+
+    def get_weekday(self, schedule) -> str | None:
+        return None if schedule.weekday is None else WEEKDAYS[schedule.weekday]
+
+    def get_next_local(self, schedule) -> str:
+        return schedule.next_due_at.astimezone(schedule.time_zone).isoformat()
+
+
+class SessionSerializer(serializers.Serializer):
+    weekday = serializers.ChoiceField(choices=WEEKDAYS)
+    time = LocalTimeField()
+
+
+class MassagePlanApi(APIView):
+    class MassagePlanInputSerializer(serializers.Serializer):
+        sessions = SessionSerializer(many=True, allow_empty=True)
+        duration_minutes = serializers.IntegerField(min_value=5, max_value=90)
+        technique = serializers.ChoiceField(choices=Technique.choices)
+        target_muscles = serializers.ListField(
+            child=serializers.CharField(max_length=60), max_length=12, default=list
+        )
+        given_by = serializers.ChoiceField(choices=GivenBy.choices)
+
+        def validate_sessions(self, sessions):
+            if not 1 <= len(sessions) <= 2:
+                raise serializers.ValidationError(
+                    _(
+                        "Plan 1 or 2 massage sessions a week. Regular sessions with daily "
+                        "stretches work best; more can overstimulate the muscles."
+                    )
+                )
+            parsed = [
+                SessionTime(weekday=WEEKDAYS.index(session["weekday"]), at=session["time"])
+                for session in sessions
+            ]
+            if len({session.weekday for session in parsed}) != len(parsed):
+                raise serializers.ValidationError(_("Put the two sessions on different days."))
+            return parsed
+
+    class MassagePlanSerializer(serializers.Serializer):
+        duration_minutes = serializers.IntegerField()
+        technique = serializers.CharField()
+        target_muscles = serializers.ListField(child=serializers.CharField())
+        given_by = serializers.CharField()
+        sessions = ScheduleSerializer(source="schedules.all", many=True)
+        advice = serializers.SerializerMethodField()
+
+        def get_advice(self, plan) -> list[str]:
+            low, high = FIRST_SESSION_MINUTES
+            is_new = plan.created_at > timezone.now() - FIRST_WEEKS
+            if plan.duration_minutes > high and is_new:
+                return [
+                    _(
+                        "First sessions work best short, %(low)d–%(high)d minutes, to see how "
+                        "your muscles respond."
+                    )
+                    % {"low": low, "high": high}
+                ]
+            return []
+
+    @extend_schema(responses=MassagePlanSerializer)
+    def get(self, request):
+        plan = massage_plan_of(person=request.user)
+        if plan is None:
+            raise NotFound(_("No massage plan yet."))
+        return Response(self.MassagePlanSerializer(plan).data)
+
+    @extend_schema(request=MassagePlanInputSerializer, responses=MassagePlanSerializer)
+    def put(self, request):
+        serializer = self.MassagePlanInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            plan = massage_plan_save(person=request.user, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise _service_errors(error) from error
+        return Response(self.MassagePlanSerializer(massage_plan_of(person=plan.person)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request):
+        if not massage_plan_delete(person=request.user):
+            raise NotFound(_("No massage plan yet."))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StretchSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+    target_muscle = serializers.CharField(max_length=80)
+    side = serializers.ChoiceField(choices=Side.choices)
+    hold_seconds = serializers.IntegerField(min_value=5, max_value=300)
+    repetitions = serializers.IntegerField(min_value=1, max_value=30)
+
+
+class StretchRoutineApi(APIView):
+    class StretchRoutineInputSerializer(serializers.Serializer):
+        times = serializers.ListField(child=LocalTimeField(), min_length=1, max_length=6)
+        stretches = StretchSerializer(many=True, allow_empty=False, max_length=20)
+
+        def validate_times(self, times):
+            if len(set(times)) != len(times):
+                raise serializers.ValidationError(_("Each time of day once, please."))
+            return times
+
+    class StretchRoutineSerializer(serializers.Serializer):
+        times = ScheduleSerializer(source="schedules.all", many=True)
+        stretches = StretchSerializer(source="stretches.all", many=True)
+
+    @extend_schema(responses=StretchRoutineSerializer)
+    def get(self, request):
+        routine = stretch_routine_of(person=request.user)
+        if routine is None:
+            raise NotFound(_("No stretch routine yet."))
+        return Response(self.StretchRoutineSerializer(routine).data)
+
+    @extend_schema(request=StretchRoutineInputSerializer, responses=StretchRoutineSerializer)
+    def put(self, request):
+        serializer = self.StretchRoutineInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        stretch_routine_save(
+            person=request.user,
+            times=data["times"],
+            stretches=[StretchInput(**stretch) for stretch in data["stretches"]],
+        )
+        return Response(self.StretchRoutineSerializer(stretch_routine_of(person=request.user)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request):
+        if not stretch_routine_delete(person=request.user):
+            raise NotFound(_("No stretch routine yet."))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+SAFETY_ADVICE_POSITIVE = gettext_lazy(
+    "Massage reminders are on hold. Talk with your clinician before massage; your stretches "
+    "can go on. Answer the questions again when things change."
+)
+
+
+class SafetyScreenApi(APIView):
+    class SafetyScreenInputSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = SafetyScreen
+            fields = SafetyScreen.QUESTIONS
+            extra_kwargs = {question: {"required": True} for question in SafetyScreen.QUESTIONS}
+
+    class SafetyScreenSerializer(serializers.ModelSerializer):
+        positive = serializers.BooleanField(read_only=True)
+        advice = serializers.SerializerMethodField()
+
+        class Meta:
+            model = SafetyScreen
+            fields = ["id", "answered_at", *SafetyScreen.QUESTIONS, "positive", "advice"]
+
+        def get_advice(self, screen) -> str:
+            return str(SAFETY_ADVICE_POSITIVE) if screen.positive else ""
+
+    @extend_schema(responses=SafetyScreenSerializer)
+    def get(self, request):
+        screen = safety_screen_latest(person=request.user)
+        if screen is None:
+            raise NotFound(_("The safety questions are not answered yet."))
+        return Response(self.SafetyScreenSerializer(screen).data)
+
+    @extend_schema(request=SafetyScreenInputSerializer, responses={201: SafetyScreenSerializer})
+    def post(self, request):
+        serializer = self.SafetyScreenInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        screen = safety_screen_record(person=request.user, **serializer.validated_data)
+        return Response(self.SafetyScreenSerializer(screen).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,182 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from timezone_field import TimeZoneField
+
+
+class Technique(models.TextChoices):
+    MYOFASCIAL_RELEASE = "myofascial_release", _("Myofascial release")
+    TRIGGER_POINT = "trigger_point", _("Trigger point therapy")
+    STRETCH_MASSAGE = "stretch_massage", _("Stretch-massage hybrid")
+    NEUROMUSCULAR = "neuromuscular_facilitation", _("Neuromuscular facilitation")
+    DEEP_TISSUE = "deep_tissue", _("Deep tissue")
+    SWEDISH = "swedish", _("Swedish")
+    SHIATSU = "shiatsu", _("Shiatsu")
+    OTHER = "other", _("Other")
+
+
+class GivenBy(models.TextChoices):
+    THERAPIST = "therapist", _("A therapist")
+    CAREGIVER = "caregiver", _("A caregiver at home")
+    SELF = "self", _("Myself")
+
+
+class Side(models.TextChoices):
+    LEFT = "left", _("Left")
+    RIGHT = "right", _("Right")
+    BOTH = "both", _("Both sides")
+
+
+# Offered first in the pickers; any other muscle can be typed in.
+COMMON_MUSCLES = [
+    "gastrocnemius",
+    "hamstrings",
+    "hip flexors",
+    "biceps brachii",
+    "wrist flexors",
+    "cervical muscles",
+    "quadriceps",
+    "adductors",
+    "pectorals",
+    "finger flexors",
+]
+
+
+class MassagePlan(models.Model):
+    """A person's current massage plan: 1 or 2 sessions a week (their Schedule rows)."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="massage_plan"
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(90)]
+    )
+    technique = models.CharField(max_length=40, choices=Technique.choices)
+    target_muscles = models.JSONField(default=list)
+    given_by = models.CharField(max_length=20, choices=GivenBy.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Massage plan of person {self.person_id}"
+
+
+class StretchRoutine(models.Model):
+    """A person's daily stretches, at one or more times a day (their Schedule rows)."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stretch_routine"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Stretch routine of person {self.person_id}"
+
+
+class Stretch(models.Model):
+    routine = models.ForeignKey(StretchRoutine, on_delete=models.CASCADE, related_name="stretches")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=80)
+    target_muscle = models.CharField(max_length=80)
+    side = models.CharField(max_length=10, choices=Side.choices)
+    hold_seconds = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(300)]
+    )
+    repetitions = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["routine", "position"], name="stretch_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Schedule(models.Model):
+    """One recurring reminder: a local wall time in a zone, daily or on one weekday.
+
+    `next_day` is the local date of the next occurrence and `next_due_at` the UTC instant it
+    falls due: the dispatcher finds due work through the index on `next_due_at` alone.
+    """
+
+    class Kind(models.TextChoices):
+        MASSAGE = "massage", _("Massage session")
+        STRETCH = "stretch", _("Stretches")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="schedules"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    massage_plan = models.ForeignKey(
+        MassagePlan, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+    )
+    stretch_routine = models.ForeignKey(
+        StretchRoutine, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+    )
+    weekday = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(6)]
+    )  # Monday is 0; null: every day
+    local_time = models.TimeField()
+    time_zone = TimeZoneField(use_pytz=False)
+    next_day = models.DateField()
+    next_due_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["weekday", "local_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="massage", massage_plan__isnull=False, stretch_routine__isnull=True
+                    )
+                    | models.Q(
+                        kind="stretch", stretch_routine__isnull=False, massage_plan__isnull=True
+                    )
+                ),
+                name="schedule_belongs_to_its_plan",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.local_time:%H:%M} ({self.time_zone})"
+
+
+class SafetyScreen(models.Model):
+    """Answers to the questions asked before massage. Any "yes" holds massage reminders."""
+
+    QUESTIONS = [
+        "acute_inflammation",
+        "open_wounds",
+        "deep_vein_thrombosis",
+        "recent_fracture_or_surgery",
+        "severe_osteoporosis",
+    ]
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_screens"
+    )
+    answered_at = models.DateTimeField(auto_now_add=True)
+    acute_inflammation = models.BooleanField(_("Acute inflammation (hot, red, swollen area)"))
+    open_wounds = models.BooleanField(_("Open wounds or broken skin"))
+    deep_vein_thrombosis = models.BooleanField(
+        _("Deep vein thrombosis (a blood clot), now or suspected")
+    )
+    recent_fracture_or_surgery = models.BooleanField(_("A recent fracture or surgery"))
+    severe_osteoporosis = models.BooleanField(_("Severe osteoporosis"))
+
+    class Meta:
+        ordering = ["-answered_at", "-id"]
+        get_latest_by = ["answered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Safety screen {self.id} of person {self.person_id}"
+
+    @property
+    def positive(self) -> bool:
+        return any(getattr(self, question) for question in self.QUESTIONS)

@@ -1,0 +1,143 @@
+"""Writes to plans: massage sessions, stretch routines, the safety screen, and their schedules."""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import User
+from backend.plans.models import MassagePlan, SafetyScreen, Schedule, Stretch, StretchRoutine
+from backend.plans.selectors import safety_screen_latest, schedule_rule
+from backend.reminders.occurrences import first_after
+
+# Clinical guidance: start short to gauge tolerance.
+FIRST_SESSION_MINUTES = (15, 20)
+
+
+@dataclass(frozen=True)
+class SessionTime:
+    weekday: int  # Monday is 0
+    at: time
+
+
+@dataclass(frozen=True)
+class StretchInput:
+    name: str
+    target_muscle: str
+    side: str
+    hold_seconds: int
+    repetitions: int
+
+
+def schedule_plan_next(*, schedule: Schedule, person: User, now: datetime) -> None:
+    """Point a schedule at its first occurrence after now (no save)."""
+    schedule.next_day, schedule.next_due_at = first_after(schedule_rule(schedule, person), now)
+
+
+def _schedules_replace(
+    *, person: User, kind: str, owner: dict, slots: list[tuple[int | None, time]], now: datetime
+) -> None:
+    # Existing rows are updated in place, in order: a moved time keeps its occurrence key, so
+    # a reminder already sent today is not sent again for the same day.
+    existing = list(Schedule.objects.filter(person=person, kind=kind, **owner).order_by("id"))
+    for index, (weekday, at) in enumerate(slots):
+        schedule = (
+            existing[index]
+            if index < len(existing)
+            else Schedule(person=person, kind=kind, **owner)
+        )
+        schedule.weekday, schedule.local_time, schedule.time_zone = weekday, at, person.time_zone
+        schedule_plan_next(schedule=schedule, person=person, now=now)
+        schedule.save()
+    for schedule in existing[len(slots) :]:
+        schedule.delete()
+
+
+@transaction.atomic
+def massage_plan_save(
+    *,
+    person: User,
+    sessions: list[SessionTime],
+    duration_minutes: int,
+    technique: str,
+    target_muscles: list[str],
+    given_by: str,
+    now: datetime | None = None,
+) -> MassagePlan:
+    """Create or replace the person's massage plan. Input is validated by the caller."""
+    if (
+        not MassagePlan.objects.filter(person=person).exists()
+        and safety_screen_latest(person=person) is None
+    ):
+        raise ValidationError(
+            {"safety_screen": _("Answer the safety questions before the first massage plan.")}
+        )
+    plan, _created = MassagePlan.objects.update_or_create(
+        person=person,
+        defaults={
+            "duration_minutes": duration_minutes,
+            "technique": technique,
+            "target_muscles": target_muscles,
+            "given_by": given_by,
+        },
+    )
+    slots = [
+        (session.weekday, session.at)
+        for session in sorted(sessions, key=lambda s: (s.weekday, s.at))
+    ]
+    _schedules_replace(
+        person=person,
+        kind=Schedule.Kind.MASSAGE,
+        owner={"massage_plan": plan},
+        slots=slots,
+        now=now or timezone.now(),
+    )
+    return plan
+
+
+def massage_plan_delete(*, person: User) -> bool:
+    deleted, _rows = MassagePlan.objects.filter(person=person).delete()
+    return deleted > 0
+
+
+@transaction.atomic
+def stretch_routine_save(
+    *, person: User, times: list[time], stretches: list[StretchInput], now: datetime | None = None
+) -> StretchRoutine:
+    routine, _created = StretchRoutine.objects.get_or_create(person=person)
+    routine.save(update_fields=["updated_at"])
+    routine.stretches.all().delete()
+    Stretch.objects.bulk_create(
+        Stretch(routine=routine, position=position, **vars(stretch))
+        for position, stretch in enumerate(stretches)
+    )
+    _schedules_replace(
+        person=person,
+        kind=Schedule.Kind.STRETCH,
+        owner={"stretch_routine": routine},
+        slots=[(None, at) for at in sorted(times)],
+        now=now or timezone.now(),
+    )
+    return routine
+
+
+def stretch_routine_delete(*, person: User) -> bool:
+    deleted, _rows = StretchRoutine.objects.filter(person=person).delete()
+    return deleted > 0
+
+
+def safety_screen_record(*, person: User, **answers: bool) -> SafetyScreen:
+    return SafetyScreen.objects.create(person=person, **answers)
+
+
+@transaction.atomic
+def schedules_follow_person(*, person: User, now: datetime | None = None) -> None:
+    """After a move to another zone or new quiet hours: same wall times, new instants."""
+    now = now or timezone.now()
+    for schedule in Schedule.objects.select_for_update().filter(person=person):
+        schedule.time_zone = person.time_zone
+        schedule_plan_next(schedule=schedule, person=person, now=now)
+        schedule.save(update_fields=["time_zone", "next_day", "next_due_at"])

@@ -1,0 +1,166 @@
+"""The dispatcher pass: claim what is due, record each occurrence once, queue the sends.
+
+Runs every minute from Celery beat, and on demand (`manage.py dispatch_reminders --at …`).
+Rows are claimed with SELECT … FOR UPDATE SKIP LOCKED, so passes running at once never take
+the same schedule; the ledger's unique key (schedule, local date) keeps each occurrence to
+one row however often a pass is repeated.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+
+from backend.plans.models import SafetyScreen, Schedule
+from backend.plans.selectors import quiet_hours_of, schedule_rule
+from backend.reminders.models import Delivery, Occurrence
+from backend.reminders.occurrences import Rule, due_at, due_until, is_too_late, next_day
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+# The next-morning nudge for a massage session that was neither done nor checked in.
+NUDGE_AT = time(9, 0)
+SNOOZE = timedelta(minutes=15)
+# A pending delivery this far past its planned try has lost its task (a worker died between
+# commit and publish): queue it again. Longer than any retry countdown.
+STALLED_AFTER = timedelta(minutes=10)
+
+
+@dataclass
+class PassResult:
+    queued: list[int] = field(default_factory=list)  # occurrence ids sent to the workers
+    missed: int = 0
+    skipped: int = 0
+    snoozes: list[int] = field(default_factory=list)
+    nudges: list[int] = field(default_factory=list)
+    requeued: list[int] = field(default_factory=list)  # delivery ids
+
+
+def _held_people(person_ids: set[int]) -> set[int]:
+    """People whose latest safety screen has a "yes": their massage reminders wait."""
+    latest: dict[int, bool] = {}
+    for screen in SafetyScreen.objects.filter(person_id__in=person_ids).order_by(
+        "person_id", "-answered_at", "-id"
+    ):
+        latest.setdefault(screen.person_id, screen.positive)
+    return {person_id for person_id, positive in latest.items() if positive}
+
+
+def nudge_time(occurrence: Occurrence, person) -> datetime:
+    rule = Rule(at=NUDGE_AT, zone=occurrence.schedule.time_zone, quiet=quiet_hours_of(person))
+    return due_at(rule, occurrence.local_date + timedelta(days=1))
+
+
+def _fate(schedule: Schedule, day, due: datetime, now: datetime, held: set[int]):
+    if schedule.person.is_paused_on(day):
+        return Occurrence.Status.SKIPPED, Occurrence.SkipReason.PAUSED
+    if schedule.kind == Schedule.Kind.MASSAGE and schedule.person_id in held:
+        return Occurrence.Status.SKIPPED, Occurrence.SkipReason.SAFETY_HOLD
+    if is_too_late(due, now):
+        return Occurrence.Status.MISSED, ""
+    return Occurrence.Status.PENDING, ""
+
+
+def _claim_schedules(now: datetime, result: PassResult) -> bool:
+    with transaction.atomic():
+        schedules = list(
+            Schedule.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(next_due_at__lte=now)
+            .select_related("person")
+            .order_by("next_due_at")[:BATCH_SIZE]
+        )
+        if not schedules:
+            return False
+        held = _held_people({s.person_id for s in schedules if s.kind == Schedule.Kind.MASSAGE})
+        queued = []
+        for schedule in schedules:
+            rule = schedule_rule(schedule, schedule.person)
+            for day, due in due_until(rule, schedule.next_day, now):
+                status, reason = _fate(schedule, day, due, now, held)
+                occurrence, created = Occurrence.objects.get_or_create(
+                    schedule=schedule,
+                    local_date=day,
+                    defaults={
+                        "person_id": schedule.person_id,
+                        "kind": schedule.kind,
+                        "due_at": due,
+                        "status": status,
+                        "skip_reason": reason,
+                    },
+                )
+                if created and status == Occurrence.Status.PENDING:
+                    queued.append(occurrence.id)
+                elif created and status == Occurrence.Status.MISSED:
+                    result.missed += 1
+                elif created:
+                    result.skipped += 1
+                schedule.next_day = next_day(rule, day)
+            schedule.next_due_at = due_at(rule, schedule.next_day)
+        Schedule.objects.bulk_update(schedules, ["next_day", "next_due_at"])
+        result.queued.extend(queued)
+        transaction.on_commit(lambda: _queue_occurrences(queued, Delivery.Kind.REMINDER))
+    return True
+
+
+def _claim_follow_ups(now: datetime, field_name: str, kind: str, into: list[int]) -> bool:
+    """Snoozes and nudges: occurrences whose `field_name` instant has come."""
+    with transaction.atomic():
+        occurrences = list(
+            Occurrence.objects.select_for_update(skip_locked=True)
+            .filter(**{f"{field_name}__lte": now})
+            .order_by(field_name)[:BATCH_SIZE]
+        )
+        if not occurrences:
+            return False
+        ids = [o.id for o in occurrences]
+        Occurrence.objects.filter(id__in=ids).update(**{field_name: None})
+        # Done in the meantime: nothing to send. Too late: let it go quietly.
+        wanted = [
+            o.id
+            for o in occurrences
+            if o.status == Occurrence.Status.SENT and not is_too_late(getattr(o, field_name), now)
+        ]
+        into.extend(wanted)
+        transaction.on_commit(lambda: _queue_occurrences(wanted, kind))
+    return True
+
+
+def _requeue_stalled(now: datetime, result: PassResult) -> None:
+    from backend.reminders.tasks import deliver
+
+    stalled = list(
+        Delivery.objects.filter(
+            status=Delivery.Status.PENDING, next_attempt_at__lt=now - STALLED_AFTER
+        ).values_list("id", flat=True)[:BATCH_SIZE]
+    )
+    Delivery.objects.filter(id__in=stalled).update(next_attempt_at=now)
+    for delivery_id in stalled:
+        deliver.delay(delivery_id)
+    result.requeued.extend(stalled)
+
+
+def _queue_occurrences(occurrence_ids: list[int], kind: str) -> None:
+    from backend.reminders.tasks import send_occurrence
+
+    for occurrence_id in occurrence_ids:
+        send_occurrence.delay(occurrence_id, kind)
+
+
+def dispatch_due(*, now: datetime) -> PassResult:
+    """One dispatcher pass as if the time were `now`."""
+    result = PassResult()
+    while _claim_schedules(now, result):
+        pass
+    while _claim_follow_ups(now, "snooze_due_at", Delivery.Kind.SNOOZE, result.snoozes):
+        pass
+    while _claim_follow_ups(now, "nudge_due_at", Delivery.Kind.NUDGE, result.nudges):
+        pass
+    _requeue_stalled(now, result)
+    if result.queued or result.missed or result.skipped:
+        logger.info(
+            "dispatch at %s: %d queued, %d missed, %d skipped",
+            now.isoformat(), len(result.queued), result.missed, result.skipped,
+        )  # fmt: skip
+    return result

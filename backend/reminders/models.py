@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from webpush.models import SubscriptionInfo
+
+from backend.plans.models import Schedule
+
+
+class Occurrence(models.Model):
+    """The ledger: one row per schedule and local date, so each is handled at most once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Due")
+        SENT = "sent", _("Sent")
+        DONE = "done", _("Done")
+        MISSED = "missed", _("Missed")  # found too late to be worth sending
+        SKIPPED = "skipped", _("Skipped")  # paused, or held by the safety screen
+
+    class SkipReason(models.TextChoices):
+        PAUSED = "paused", _("Reminders paused")
+        SAFETY_HOLD = "safety_hold", _("Held until a clinician says massage is safe")
+
+    # History outlives a removed session time: the occurrence keeps its kind and person.
+    schedule = models.ForeignKey(
+        Schedule, null=True, on_delete=models.SET_NULL, related_name="occurrences"
+    )
+    kind = models.CharField(max_length=10, choices=Schedule.Kind.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="occurrences"
+    )
+    local_date = models.DateField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    skip_reason = models.CharField(max_length=20, choices=SkipReason.choices, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    # A second send, once: when the person tapped Snooze.
+    snooze_due_at = models.DateTimeField(null=True, blank=True)
+    # The next-morning nudge for a massage session neither done nor checked in.
+    nudge_due_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "local_date"], name="occurrence_once_per_day"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["snooze_due_at"],
+                name="occurrence_snooze_due",
+                condition=models.Q(snooze_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["nudge_due_at"],
+                name="occurrence_nudge_due",
+                condition=models.Q(nudge_due_at__isnull=False),
+            ),
+            models.Index(fields=["person", "due_at"], name="occurrence_person_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.local_date} ({self.status})"
+
+
+class Delivery(models.Model):
+    """One message of an occurrence to one device: sent at least once, marked when accepted."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Sending")
+        SENT = "sent", _("Accepted by the push service")
+        FAILED = "failed", _("Failed")
+        GONE = "gone", _("Device gone")
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        SNOOZE = "snooze", _("Snoozed reminder")
+        NUDGE = "nudge", _("Next-morning nudge")
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="deliveries")
+    subscription = models.ForeignKey(
+        SubscriptionInfo, null=True, on_delete=models.SET_NULL, related_name="tonus_deliveries"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REMINDER)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the next try is planned; a pending row long past it lost its task and is queued again.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "subscription", "kind"], name="delivery_once_per_device"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_pending",
+                condition=models.Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Delivery {self.id} ({self.status})"
+
+
+class DeviceInfo(models.Model):
+    """What Tonus knows of a browser subscription beyond django-webpush's row."""
+
+    subscription = models.OneToOneField(
+        SubscriptionInfo, on_delete=models.CASCADE, related_name="tonus_device"
+    )
+    name = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    # After this many failed sends in a row the devices page says the device is not reachable.
+    FAILING_AFTER = 3
+
+    def __str__(self) -> str:
+        return self.name or f"Device {self.subscription_id}"
+
+    @property
+    def failing(self) -> bool:
+        return self.consecutive_failures >= self.FAILING_AFTER
