@@ -12,6 +12,7 @@ from timezone_field.rest_framework import TimeZoneSerializerField
 
 from backend.accounts.models import User
 from backend.accounts.services import user_sign_up, user_update
+from backend.plans.api import LocalTimeField
 
 
 class PersonSerializer(serializers.Serializer):
@@ -19,6 +20,11 @@ class PersonSerializer(serializers.Serializer):
     email = serializers.EmailField()
     name = serializers.CharField()
     time_zone = TimeZoneSerializerField(use_pytz=False)
+    quiet_hours_start = LocalTimeField(allow_null=True)
+    quiet_hours_end = LocalTimeField(allow_null=True)
+    reminders_paused = serializers.BooleanField()
+    paused_until = serializers.DateField(allow_null=True)
+    discreet_notifications = serializers.BooleanField()
 
 
 # Anonymous requests are not CSRF-checked by DRF; signing up logs the browser in,
@@ -59,6 +65,22 @@ class MeApi(APIView):
     class MeUpdateInputSerializer(serializers.Serializer):
         time_zone = TimeZoneSerializerField(use_pytz=False, required=False)
         name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+        quiet_hours_start = LocalTimeField(required=False, allow_null=True)
+        quiet_hours_end = LocalTimeField(required=False, allow_null=True)
+        reminders_paused = serializers.BooleanField(required=False)
+        paused_until = serializers.DateField(required=False, allow_null=True)
+        discreet_notifications = serializers.BooleanField(required=False)
+
+        def validate(self, attrs):
+            person = self.context["person"]
+            start = attrs.get("quiet_hours_start", person.quiet_hours_start)
+            end = attrs.get("quiet_hours_end", person.quiet_hours_end)
+            if (start is None) != (end is None):
+                field = "quiet_hours_end" if end is None else "quiet_hours_start"
+                raise serializers.ValidationError(
+                    {field: "Quiet hours need both a start and an end."}
+                )
+            return attrs
 
     @extend_schema(responses=PersonSerializer)
     def get(self, request):
@@ -66,7 +88,9 @@ class MeApi(APIView):
 
     @extend_schema(request=MeUpdateInputSerializer, responses=PersonSerializer)
     def patch(self, request):
-        serializer = self.MeUpdateInputSerializer(data=request.data)
+        serializer = self.MeUpdateInputSerializer(
+            data=request.data, context={"person": request.user}
+        )
         serializer.is_valid(raise_exception=True)
         user = user_update(user=request.user, **serializer.validated_data)
         return Response(PersonSerializer(user).data)

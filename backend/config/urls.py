@@ -14,6 +14,14 @@ api_v1 = [
     path("safety-screen/", plans_api.SafetyScreenApi.as_view(), name="api-safety-screen"),
     path("devices/", reminders_api.DeviceApi.as_view(), name="api-devices"),
     path("reminders/test/", reminders_api.TestReminderApi.as_view(), name="api-test-reminder"),
+    path(
+        "reminders/action/", reminders_api.OccurrenceActionApi.as_view(), name="api-reminder-action"
+    ),
+    path(
+        "occurrences/<int:occurrence_id>/done/",
+        reminders_api.OccurrenceDoneApi.as_view(),
+        name="api-occurrence-done",
+    ),
 ]
 
 urlpatterns = [

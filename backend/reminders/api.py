@@ -9,7 +9,16 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from backend.reminders.services import device_subscribe, device_unsubscribe, test_reminder_send
+from backend.reminders.messages import action_token_occurrence_id
+from backend.reminders.models import Occurrence
+from backend.reminders.selectors import occurrences_for_person
+from backend.reminders.services import (
+    device_subscribe,
+    device_unsubscribe,
+    occurrence_done,
+    occurrence_snooze,
+    trial_reminder_send,
+)
 
 
 def _b64url_bytes(value: str, *, length: int, field: str) -> str:
@@ -97,10 +106,67 @@ class TestReminderApi(APIView):
         },
     )
     def post(self, request):
-        devices = test_reminder_send(user=request.user)
+        devices = trial_reminder_send(user=request.user)
         if devices == 0:
             return Response(
                 {"detail": "Turn on reminders on this device first."},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return Response({"devices": devices}, status=status.HTTP_202_ACCEPTED)
+
+
+class OccurrenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    local_date = serializers.DateField()
+    due_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    done_at = serializers.DateTimeField(allow_null=True)
+    snoozed = serializers.SerializerMethodField()
+
+    def get_snoozed(self, occurrence) -> bool:
+        return occurrence.snooze_due_at is not None
+
+
+def _apply_action(occurrence, action: str):
+    if action == "done":
+        occurrence_done(occurrence=occurrence)
+    elif not occurrence_snooze(occurrence=occurrence):
+        raise serializers.ValidationError({"action": ["This reminder can be snoozed only once."]})
+    occurrence.refresh_from_db()
+    return Response(OccurrenceSerializer(occurrence).data)
+
+
+class OccurrenceActionApi(APIView):
+    """Done or Snooze from a notification, posted by the service worker.
+
+    The phone may be locked and the page closed, so there is no session or CSRF token: the
+    signed token in the push payload, seen only by the person's devices, authorises this one
+    reminder for two days.
+    """
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    class OccurrenceActionInputSerializer(serializers.Serializer):
+        token = serializers.CharField(max_length=200)
+        action = serializers.ChoiceField(choices=["done", "snooze"])
+
+    @extend_schema(request=OccurrenceActionInputSerializer, responses=OccurrenceSerializer)
+    def post(self, request):
+        serializer = self.OccurrenceActionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        occurrence_id = action_token_occurrence_id(serializer.validated_data["token"])
+        occurrence = Occurrence.objects.filter(id=occurrence_id).first() if occurrence_id else None
+        if occurrence is None:
+            raise NotFound("This reminder link has expired.")
+        return _apply_action(occurrence, serializer.validated_data["action"])
+
+
+class OccurrenceDoneApi(APIView):
+    @extend_schema(request=None, responses=OccurrenceSerializer)
+    def post(self, request, occurrence_id: int):
+        occurrence = occurrences_for_person(user=request.user).filter(id=occurrence_id).first()
+        if occurrence is None:
+            raise NotFound()
+        return _apply_action(occurrence, "done")

@@ -1,13 +1,17 @@
 """Devices (browser push subscriptions, kept in django-webpush's tables) and push delivery."""
 
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from webpush.models import PushInformation, SubscriptionInfo
 
 from backend.accounts.models import User
+from backend.reminders.dispatch import SNOOZE
+from backend.reminders.models import Delivery, Occurrence
 from backend.reminders.push import Device, DeviceGone, push_send
 from backend.reminders.selectors import devices_for_person
 
@@ -59,7 +63,7 @@ def device_push(*, subscription_id: int, payload: dict) -> None:
     logger.info("push sent to device %s", subscription_id)
 
 
-def test_reminder_payload() -> dict:
+def trial_reminder_payload() -> dict:
     return {
         "title": _("Tonus test reminder"),
         "body": _("Reminders work on this device."),
@@ -68,12 +72,37 @@ def test_reminder_payload() -> dict:
     }
 
 
-def test_reminder_send(*, user: User) -> int:
+def trial_reminder_send(*, user: User) -> int:
     """Queue the test reminder to each of the person's devices. Returns how many."""
     from backend.reminders.tasks import deliver_push
 
-    payload = test_reminder_payload()
+    payload = trial_reminder_payload()
     device_ids = list(devices_for_person(user=user).values_list("id", flat=True))
     for device_id in device_ids:
         deliver_push.delay_on_commit(device_id, payload)
     return len(device_ids)
+
+
+def occurrence_done(*, occurrence: Occurrence, now: datetime | None = None) -> Occurrence:
+    """Mark an occurrence done; pending snoozes and nudges for it are dropped."""
+    Occurrence.objects.filter(id=occurrence.id).update(
+        status=Occurrence.Status.DONE,
+        done_at=now or timezone.now(),
+        snooze_due_at=None,
+        nudge_due_at=None,
+    )
+    occurrence.refresh_from_db()
+    return occurrence
+
+
+def occurrence_snooze(*, occurrence: Occurrence, now: datetime | None = None) -> bool:
+    """Send the reminder again, once, in 15 minutes. False if it cannot be snoozed."""
+    if occurrence.status != Occurrence.Status.SENT:
+        return False
+    already = Delivery.objects.filter(occurrence=occurrence, kind=Delivery.Kind.SNOOZE).exists()
+    if already or occurrence.snooze_due_at is not None:
+        return False
+    changed = Occurrence.objects.filter(
+        id=occurrence.id, status=Occurrence.Status.SENT, snooze_due_at__isnull=True
+    ).update(snooze_due_at=(now or timezone.now()) + SNOOZE)
+    return changed == 1
