@@ -13,6 +13,8 @@ api_v1 = [
     path("plans/stretches/", plans_api.StretchRoutineApi.as_view(), name="api-stretch-routine"),
     path("safety-screen/", plans_api.SafetyScreenApi.as_view(), name="api-safety-screen"),
     path("devices/", reminders_api.DeviceApi.as_view(), name="api-devices"),
+    path("devices/<int:device_id>/", reminders_api.DeviceDetailApi.as_view(), name="api-device"),
+    path("reminders/upcoming/", reminders_api.UpcomingApi.as_view(), name="api-upcoming"),
     path("reminders/test/", reminders_api.TestReminderApi.as_view(), name="api-test-reminder"),
     path(
         "reminders/action/", reminders_api.OccurrenceActionApi.as_view(), name="api-reminder-action"

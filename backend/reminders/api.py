@@ -2,6 +2,7 @@ import base64
 import binascii
 
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -11,8 +12,14 @@ from rest_framework.views import APIView
 
 from backend.reminders.messages import action_token_occurrence_id
 from backend.reminders.models import Occurrence
-from backend.reminders.selectors import occurrences_for_person
+from backend.reminders.selectors import (
+    devices_with_info,
+    occurrences_for_person,
+    upcoming_reminders,
+)
 from backend.reminders.services import (
+    device_remove,
+    device_rename,
     device_subscribe,
     device_unsubscribe,
     occurrence_done,
@@ -43,6 +50,19 @@ class PushKeysSerializer(serializers.Serializer):
         return _b64url_bytes(value, length=16, field="auth")
 
 
+class DeviceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    endpoint = serializers.URLField()
+    name = serializers.CharField(source="tonus_device.name", default="")
+    added_at = serializers.DateTimeField(source="tonus_device.created_at", default=None)
+    last_success_at = serializers.DateTimeField(source="tonus_device.last_success_at", default=None)
+    failing = serializers.BooleanField(
+        source="tonus_device.failing",
+        default=False,
+        help_text="Several sends in a row have failed: reminders may not reach this device.",
+    )
+
+
 class DeviceApi(APIView):
     """The browser's push subscription (PushSubscription.toJSON()) for the signed-in person."""
 
@@ -64,9 +84,9 @@ class DeviceApi(APIView):
     class DeviceDeleteSerializer(serializers.Serializer):
         endpoint = serializers.URLField(max_length=500)
 
-    class DeviceSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        endpoint = serializers.URLField()
+    @extend_schema(responses=DeviceSerializer(many=True))
+    def get(self, request):
+        return Response(DeviceSerializer(devices_with_info(user=request.user), many=True).data)
 
     @extend_schema(request=DeviceInputSerializer, responses={201: DeviceSerializer})
     def post(self, request):
@@ -81,9 +101,15 @@ class DeviceApi(APIView):
             browser=data["browser"],
             user_agent=data["user_agent"],
         )
-        return Response(self.DeviceSerializer(subscription).data, status=status.HTTP_201_CREATED)
+        subscription = devices_with_info(user=request.user).get(id=subscription.id)
+        return Response(DeviceSerializer(subscription).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DeviceDeleteSerializer, responses={204: None})
+    @extend_schema(
+        request=DeviceDeleteSerializer,
+        responses={204: None},
+        operation_id="v1_devices_unsubscribe",
+        description="Turn reminders off for the browser holding this push endpoint.",
+    )
     def delete(self, request):
         serializer = self.DeviceDeleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -170,3 +196,46 @@ class OccurrenceDoneApi(APIView):
         if occurrence is None:
             raise NotFound()
         return _apply_action(occurrence, "done")
+
+
+class DeviceDetailApi(APIView):
+    class DeviceRenameInputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=60)
+
+    def _device(self, request, device_id: int):
+        device = devices_with_info(user=request.user).filter(id=device_id).first()
+        if device is None:
+            raise NotFound("No such device.")
+        return device
+
+    @extend_schema(request=DeviceRenameInputSerializer, responses=DeviceSerializer)
+    def patch(self, request, device_id: int):
+        device = self._device(request, device_id)
+        serializer = self.DeviceRenameInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        device_rename(subscription=device, name=serializer.validated_data["name"])
+        return Response(DeviceSerializer(self._device(request, device_id)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, device_id: int):
+        if not device_remove(user=request.user, device_id=device_id):
+            raise NotFound("No such device.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UpcomingSerializer(serializers.Serializer):
+    kind = serializers.CharField(source="schedule.kind")
+    local_date = serializers.DateField()
+    due_at = serializers.DateTimeField()
+    local_time = serializers.SerializerMethodField()
+    on_hold = serializers.CharField()
+
+    def get_local_time(self, upcoming) -> str:
+        return upcoming.due_at.astimezone(upcoming.schedule.time_zone).strftime("%H:%M")
+
+
+class UpcomingApi(APIView):
+    @extend_schema(responses=UpcomingSerializer(many=True))
+    def get(self, request):
+        upcoming = upcoming_reminders(user=request.user, now=timezone.now())
+        return Response(UpcomingSerializer(upcoming, many=True).data)

@@ -1,8 +1,14 @@
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
 from django.db.models import QuerySet
 from webpush.models import SubscriptionInfo
 
 from backend.accounts.models import User
+from backend.plans.models import Schedule
+from backend.plans.selectors import safety_screen_latest, schedule_rule
 from backend.reminders.models import Occurrence
+from backend.reminders.occurrences import due_at, first_after, next_day
 
 
 def devices_for_person(*, user: User) -> QuerySet[SubscriptionInfo]:
@@ -12,3 +18,58 @@ def devices_for_person(*, user: User) -> QuerySet[SubscriptionInfo]:
 
 def occurrences_for_person(*, user: User) -> QuerySet[Occurrence]:
     return Occurrence.objects.filter(person=user)
+
+
+def device_name_from_agent(user_agent: str) -> str:
+    """A name a person recognises ("Chrome on Android") until they choose their own."""
+    browsers = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    systems = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS", "Mac"),
+        ("Linux", "Linux"),
+    ]
+    browser = next((name for token, name in browsers if token in user_agent), "")
+    system = next((name for token, name in systems if token in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "This device"
+
+
+def devices_with_info(*, user: User) -> QuerySet[SubscriptionInfo]:
+    return devices_for_person(user=user).select_related("tonus_device")
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    schedule: Schedule
+    local_date: date
+    due_at: datetime
+    on_hold: str  # why it will not be sent, or ""
+
+
+def upcoming_reminders(*, user: User, now: datetime, days: int = 7) -> list[Upcoming]:
+    """The person's reminders due in the next `days`, soonest first."""
+    until = now + timedelta(days=days)
+    held = (latest := safety_screen_latest(person=user)) is not None and latest.positive
+    found = []
+    for schedule in Schedule.objects.filter(person=user):
+        rule = schedule_rule(schedule, user)
+        day, due = first_after(rule, now)
+        while due <= until:
+            reason = ""
+            if user.is_paused_on(day):
+                reason = Occurrence.SkipReason.PAUSED
+            elif held and schedule.kind == Schedule.Kind.MASSAGE:
+                reason = Occurrence.SkipReason.SAFETY_HOLD
+            found.append(Upcoming(schedule=schedule, local_date=day, due_at=due, on_hold=reason))
+            day = next_day(rule, day)
+            due = due_at(rule, day)
+    return sorted(found, key=lambda upcoming: upcoming.due_at)

@@ -11,9 +11,9 @@ from webpush.models import PushInformation, SubscriptionInfo
 
 from backend.accounts.models import User
 from backend.reminders.dispatch import SNOOZE
-from backend.reminders.models import Delivery, Occurrence
+from backend.reminders.models import Delivery, DeviceInfo, Occurrence
 from backend.reminders.push import Device, DeviceGone, push_send
-from backend.reminders.selectors import devices_for_person
+from backend.reminders.selectors import device_name_from_agent, devices_for_person
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ def device_subscribe(
         user_agent=user_agent[:500],
     )
     PushInformation.objects.create(user=user, subscription=subscription)
+    DeviceInfo.objects.create(subscription=subscription, name=device_name_from_agent(user_agent))
     logger.info("device %s subscribed for user %s", subscription.id, user.id)
     return subscription
 
@@ -40,6 +41,18 @@ def device_subscribe(
 def device_unsubscribe(*, user: User, endpoint: str) -> bool:
     deleted, _rows = devices_for_person(user=user).filter(endpoint=endpoint).delete()
     return deleted > 0
+
+
+def device_remove(*, user: User, device_id: int) -> bool:
+    deleted, _rows = devices_for_person(user=user).filter(id=device_id).delete()
+    return deleted > 0
+
+
+def device_rename(*, subscription: SubscriptionInfo, name: str) -> DeviceInfo:
+    info, _created = DeviceInfo.objects.update_or_create(
+        subscription=subscription, defaults={"name": name}
+    )
+    return info
 
 
 def device_push(*, subscription_id: int, payload: dict) -> None:

@@ -2,6 +2,8 @@ import pytest
 from django.test import override_settings
 from webpush.models import PushInformation, SubscriptionInfo
 
+from backend.reminders.models import DeviceInfo
+
 
 def body(subscription, **extra):
     return subscription.as_dict() | {"user_agent": "Mozilla/5.0 (Linux; Android 14)"} | extra
@@ -95,3 +97,45 @@ def test_devices_need_a_signed_in_person(api, receiver):
 
     assert response.status_code == 403
     assert not SubscriptionInfo.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_person_lists_renames_and_removes_their_devices(api_as, person, receiver):
+    phone = receiver.new_subscription()
+    api_as.post("/api/v1/devices/", body(phone), format="json")
+
+    [listed] = api_as.get("/api/v1/devices/").json()
+    assert (listed["name"], listed["failing"]) == ("Android", False)
+
+    renamed = api_as.patch(
+        f"/api/v1/devices/{listed['id']}/", {"name": "Kitchen tablet"}, format="json"
+    )
+    assert renamed.json()["name"] == "Kitchen tablet"
+
+    assert api_as.delete(f"/api/v1/devices/{listed['id']}/").status_code == 204
+    assert api_as.get("/api/v1/devices/").json() == []
+
+
+@pytest.mark.django_db
+def test_a_device_that_keeps_failing_is_shown_as_such(api_as, person, receiver):
+    api_as.post("/api/v1/devices/", body(receiver.new_subscription()), format="json")
+    DeviceInfo.objects.update(consecutive_failures=DeviceInfo.FAILING_AFTER)
+
+    assert api_as.get("/api/v1/devices/").json()[0]["failing"] is True
+
+
+@pytest.mark.django_db
+def test_someone_elses_device_cannot_be_seen_renamed_or_removed(api_as, person, outsider, receiver):
+    api_as.post("/api/v1/devices/", body(receiver.new_subscription()), format="json")
+    device_id = SubscriptionInfo.objects.get().id
+    api_as.force_login(outsider)
+
+    assert api_as.get("/api/v1/devices/").json() == []
+    assert (
+        api_as.patch(
+            f"/api/v1/devices/{device_id}/", {"name": "Mine now"}, format="json"
+        ).status_code
+        == 404
+    )
+    assert api_as.delete(f"/api/v1/devices/{device_id}/").status_code == 404
+    assert SubscriptionInfo.objects.filter(id=device_id).exists()
