@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from backend.accounts import api as accounts_api
 from backend.plans import api as plans_api
 from backend.reminders import api as reminders_api
+from backend.reminders import views as reminders_views
 
 api_v1 = [
     path("accounts/signup/", accounts_api.SignUpApi.as_view(), name="api-signup"),
@@ -15,6 +16,7 @@ api_v1 = [
     path("devices/", reminders_api.DeviceApi.as_view(), name="api-devices"),
     path("devices/<int:device_id>/", reminders_api.DeviceDetailApi.as_view(), name="api-device"),
     path("reminders/upcoming/", reminders_api.UpcomingApi.as_view(), name="api-upcoming"),
+    path("calendar/", reminders_api.CalendarFeedApi.as_view(), name="api-calendar"),
     path("reminders/test/", reminders_api.TestReminderApi.as_view(), name="api-test-reminder"),
     path(
         "reminders/action/", reminders_api.OccurrenceActionApi.as_view(), name="api-reminder-action"
@@ -29,6 +31,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("backend.web.urls")),
     path("accounts/", include("backend.accounts.urls")),
+    path("calendar/<str:token>.ics", reminders_views.calendar_feed, name="calendar-feed"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

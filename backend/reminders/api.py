@@ -2,6 +2,7 @@ import base64
 import binascii
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -10,8 +11,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from backend.reminders.calendar import calendar_feed_disable, calendar_feed_enable
 from backend.reminders.messages import action_token_occurrence_id
-from backend.reminders.models import Occurrence
+from backend.reminders.models import CalendarFeed, Occurrence
 from backend.reminders.selectors import (
     devices_with_info,
     occurrences_for_person,
@@ -239,3 +241,40 @@ class UpcomingApi(APIView):
     def get(self, request):
         upcoming = upcoming_reminders(user=request.user, now=timezone.now())
         return Response(UpcomingSerializer(upcoming, many=True).data)
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_url(self, feed) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("calendar-feed", kwargs={"token": feed.token})
+        )
+
+
+class CalendarFeedApi(APIView):
+    """A private calendar address with the person's reminders, for phones without Web Push."""
+
+    @extend_schema(responses=CalendarFeedSerializer)
+    def get(self, request):
+        feed = CalendarFeed.objects.filter(person=request.user).first()
+        if feed is None:
+            raise NotFound("The calendar feed is off.")
+        return Response(CalendarFeedSerializer(feed, context={"request": request}).data)
+
+    @extend_schema(
+        request=None,
+        responses={201: CalendarFeedSerializer},
+        description="Turn the feed on, or give it a new address; the old address stops at once.",
+    )
+    def post(self, request):
+        feed = calendar_feed_enable(person=request.user)
+        data = CalendarFeedSerializer(feed, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request):
+        if not calendar_feed_disable(person=request.user):
+            raise NotFound("The calendar feed is off.")
+        return Response(status=status.HTTP_204_NO_CONTENT)

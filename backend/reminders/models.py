@@ -131,3 +131,16 @@ class DeviceInfo(models.Model):
     @property
     def failing(self) -> bool:
         return self.consecutive_failures >= self.FAILING_AFTER
+
+
+class CalendarFeed(models.Model):
+    """A private calendar URL for devices without Web Push. Revoked by replacing the token."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of person {self.person_id}"
