@@ -14,8 +14,10 @@ from backend.plans.services import (
     safety_screen_record,
     stretch_routine_save,
 )
+from backend.reminders.delivery import occurrence_send
 from backend.reminders.dispatch import dispatch_due
 from backend.reminders.models import Occurrence
+from backend.reminders.services import occurrence_done
 from tests.plans.conftest import NO
 
 CALF = StretchInput(
@@ -201,3 +203,29 @@ def test_the_command_runs_a_pass_as_if_it_were_another_time(person, capsys):
 
     assert "1 queued, 0 missed" in capsys.readouterr().out
     assert Occurrence.objects.get().status == "pending"
+
+
+@pytest.mark.django_db
+def test_a_massage_session_left_unlogged_gets_one_gentle_nudge_next_morning(person):
+    safety_screen_record(person=person, **NO)
+    massage(person, (0, time(18, 0)))  # Monday 18:00 in Madrid
+    [occurrence_id] = dispatch_due(now=datetime(2027, 3, 1, 17, 0, tzinfo=UTC)).queued
+    occurrence_send(occurrence_id=occurrence_id, kind="reminder")  # what the worker does
+
+    occurrence = Occurrence.objects.get()
+    assert occurrence.nudge_due_at == datetime(2027, 3, 2, 8, 0, tzinfo=UTC)  # 09:00 next day
+    first = dispatch_due(now=occurrence.nudge_due_at)
+    again = dispatch_due(now=occurrence.nudge_due_at + timedelta(minutes=5))
+
+    assert (first.nudges, again.nudges) == ([occurrence_id], [])
+
+
+@pytest.mark.django_db
+def test_no_nudge_for_a_session_marked_done(person):
+    safety_screen_record(person=person, **NO)
+    massage(person, (0, time(18, 0)))
+    [occurrence_id] = dispatch_due(now=datetime(2027, 3, 1, 17, 0, tzinfo=UTC)).queued
+    occurrence_send(occurrence_id=occurrence_id, kind="reminder")
+    occurrence_done(occurrence=Occurrence.objects.get())
+
+    assert dispatch_due(now=datetime(2027, 3, 2, 8, 0, tzinfo=UTC)).nudges == []
