@@ -44,5 +44,32 @@ class SignUpForm(forms.ModelForm):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "time_zone"]
-        help_texts = {"time_zone": _("Reminders arrive at this zone's local time.")}
+        fields = [
+            "name",
+            "time_zone",
+            "quiet_hours_start",
+            "quiet_hours_end",
+            "reminders_paused",
+            "paused_until",
+            "discreet_notifications",
+        ]
+        help_texts = {
+            "time_zone": _("Reminders arrive at this zone's local time."),
+            "quiet_hours_start": _("A reminder due in quiet hours waits until they end."),
+            "reminders_paused": _("For a holiday: no reminders until you turn this off."),
+            "paused_until": _("Optional: reminders start again the day after."),
+            "discreet_notifications": _("Lock-screen text says only “Time for your routine”."),
+        }
+        widgets = {
+            "quiet_hours_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_hours_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "paused_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("quiet_hours_start"), cleaned.get("quiet_hours_end")
+        if (start is None) != (end is None):
+            field = "quiet_hours_end" if end is None else "quiet_hours_start"
+            self.add_error(field, _("Quiet hours need both a start and an end."))
+        return cleaned

@@ -31,6 +31,8 @@ api_v1 = [
 urlpatterns = [
     path("", include("backend.web.urls")),
     path("accounts/", include("backend.accounts.urls")),
+    path("plans/", include("backend.plans.urls")),
+    path("", include("backend.reminders.urls")),
     path("calendar/<str:token>.ics", reminders_views.calendar_feed, name="calendar-feed"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

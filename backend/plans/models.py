@@ -98,6 +98,17 @@ class Stretch(models.Model):
         return self.name
 
 
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
 class Schedule(models.Model):
     """One recurring reminder: a local wall time in a zone, daily or on one weekday.
 
@@ -120,7 +131,7 @@ class Schedule(models.Model):
         StretchRoutine, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
     )
     weekday = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(6)]
+        null=True, blank=True, choices=WEEKDAYS
     )  # Monday is 0; null: every day
     local_time = models.TimeField()
     time_zone = TimeZoneField(use_pytz=False)

@@ -1,9 +1,15 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.reminders.calendar import calendar_render
+from backend.reminders.calendar import calendar_feed_disable, calendar_feed_enable, calendar_render
 from backend.reminders.models import CalendarFeed
+from backend.reminders.selectors import devices_with_info, occurrences_for_person
+from backend.reminders.services import device_remove, device_rename, occurrence_done
 
 
 @require_GET
@@ -19,3 +25,55 @@ def calendar_feed(request, token: str):
     response["Cache-Control"] = "private, max-age=300"
     response["Content-Disposition"] = 'inline; filename="tonus.ics"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def occurrence_page(request, occurrence_id: int):
+    """Where a notification leads: the reminder, Done, and (soon) the check-in."""
+    occurrence = get_object_or_404(
+        occurrences_for_person(user=request.user).select_related("schedule"), id=occurrence_id
+    )
+    if request.method == "POST":
+        occurrence_done(occurrence=occurrence)
+        messages.success(request, _("Marked as done. Well done."))
+        return redirect("occurrence", occurrence_id=occurrence.id)
+    return render(request, "reminders/occurrence.html", {"occurrence": occurrence})
+
+
+@login_required
+def devices_page(request):
+    feed = CalendarFeed.objects.filter(person=request.user).first()
+    feed_url = request.build_absolute_uri(f"/calendar/{feed.token}.ics") if feed else None
+    return render(
+        request,
+        "reminders/devices.html",
+        {"devices": devices_with_info(user=request.user), "feed_url": feed_url},
+    )
+
+
+@login_required
+@require_POST
+def device_change(request, device_id: int):
+    device = get_object_or_404(devices_with_info(user=request.user), id=device_id)
+    if "remove" in request.POST:
+        device_remove(user=request.user, device_id=device.id)
+        messages.success(request, _("Device removed. It gets no more reminders."))
+    else:
+        name = request.POST.get("name", "").strip()[:60]
+        if name:
+            device_rename(subscription=device, name=name)
+            messages.success(request, _("Device renamed."))
+    return redirect("devices")
+
+
+@login_required
+@require_POST
+def calendar_change(request):
+    if "off" in request.POST:
+        calendar_feed_disable(person=request.user)
+        messages.success(request, _("Calendar feed turned off."))
+    else:
+        calendar_feed_enable(person=request.user)
+        messages.success(request, _("New calendar address made. The old one no longer works."))
+    return redirect("devices")

@@ -8,8 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from backend.reminders.selectors import upcoming_reminders
 
 # What the service worker stores on install, so the app shell opens with no network.
 SHELL_ASSETS = [
@@ -47,7 +50,8 @@ def _shell() -> tuple[list[str], str]:
 
 @login_required
 def home(request):
-    return render(request, "web/home.html")
+    upcoming = upcoming_reminders(user=request.user, now=timezone.now(), days=7)[:6]
+    return render(request, "web/home.html", {"upcoming": upcoming})
 
 
 def offline(request):

@@ -1,0 +1,145 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from backend.plans.models import (
+    COMMON_MUSCLES,
+    WEEKDAYS,
+    GivenBy,
+    SafetyScreen,
+    Side,
+    Stretch,
+    Technique,
+)
+from backend.plans.services import SessionTime
+
+WEEKDAY_CHOICES = WEEKDAYS
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class MassagePlanForm(forms.Form):
+    first_day = forms.TypedChoiceField(
+        label=_("First session: day"), choices=WEEKDAY_CHOICES, coerce=int
+    )
+    first_time = forms.TimeField(label=_("First session: time"), widget=TIME_WIDGET)
+    second_day = forms.TypedChoiceField(
+        label=_("Second session: day"),
+        choices=[("", _("No second session")), *WEEKDAY_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    second_time = forms.TimeField(
+        label=_("Second session: time"), widget=TIME_WIDGET, required=False
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Minutes per session"),
+        min_value=5,
+        max_value=90,
+        initial=15,
+        help_text=_("Start with 15–20 minutes to see how your muscles respond."),
+    )
+    technique = forms.ChoiceField(label=_("Technique"), choices=Technique.choices)
+    target_muscles = forms.MultipleChoiceField(
+        label=_("Muscles"),
+        choices=[(muscle, muscle) for muscle in COMMON_MUSCLES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    other_muscles = forms.CharField(
+        label=_("Other muscles"),
+        required=False,
+        max_length=200,
+        help_text=_("Separate with commas."),
+    )
+    given_by = forms.ChoiceField(
+        label=_("Who gives the massage?"), choices=GivenBy.choices, widget=forms.RadioSelect
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("second_day") is not None and not cleaned.get("second_time"):
+            self.add_error("second_time", _("Choose a time for the second session."))
+        if cleaned.get("second_day") is not None and cleaned.get("second_day") == cleaned.get(
+            "first_day"
+        ):
+            self.add_error("second_day", _("Put the two sessions on different days."))
+        return cleaned
+
+    def sessions(self) -> list[SessionTime]:
+        data = self.cleaned_data
+        sessions = [SessionTime(weekday=data["first_day"], at=data["first_time"])]
+        if data.get("second_day") is not None:
+            sessions.append(SessionTime(weekday=data["second_day"], at=data["second_time"]))
+        return sessions
+
+    def muscles(self) -> list[str]:
+        typed = [
+            m.strip() for m in self.cleaned_data.get("other_muscles", "").split(",") if m.strip()
+        ]
+        return [*self.cleaned_data.get("target_muscles", []), *typed][:12]
+
+    @classmethod
+    def initial_for(cls, plan) -> dict:
+        schedules = list(plan.schedules.all())
+        initial = {
+            "duration_minutes": plan.duration_minutes,
+            "technique": plan.technique,
+            "given_by": plan.given_by,
+            "target_muscles": [m for m in plan.target_muscles if m in COMMON_MUSCLES],
+            "other_muscles": ", ".join(m for m in plan.target_muscles if m not in COMMON_MUSCLES),
+        }
+        for prefix, schedule in zip(["first", "second"], schedules, strict=False):
+            initial[f"{prefix}_day"], initial[f"{prefix}_time"] = (
+                schedule.weekday,
+                schedule.local_time,
+            )
+        return initial
+
+
+class StretchTimesForm(forms.Form):
+    time_1 = forms.TimeField(label=_("Stretch at"), widget=TIME_WIDGET)
+    time_2 = forms.TimeField(label=_("And at (optional)"), widget=TIME_WIDGET, required=False)
+    time_3 = forms.TimeField(label=_("And at (optional)"), widget=TIME_WIDGET, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        times = [cleaned.get(name) for name in ("time_1", "time_2", "time_3") if cleaned.get(name)]
+        if len(set(times)) != len(times):
+            raise forms.ValidationError(_("Each time of day once, please."))
+        cleaned["times"] = times
+        return cleaned
+
+
+class StretchForm(forms.ModelForm):
+    side = forms.ChoiceField(label=_("Side"), choices=Side.choices, initial=Side.BOTH)
+
+    class Meta:
+        model = Stretch
+        fields = ["name", "target_muscle", "side", "hold_seconds", "repetitions"]
+        labels = {"hold_seconds": _("Hold (seconds)"), "repetitions": _("Repetitions")}
+
+
+StretchFormSet = forms.formset_factory(
+    StretchForm, extra=2, min_num=1, validate_min=True, max_num=20
+)
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A question every person must answer: no default, so nothing is assumed safe."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("yes", _("Yes")), ("no", _("No"))],
+            coerce=lambda value: value == "yes",
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
+
+
+class SafetyScreenForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in SafetyScreen.QUESTIONS:
+            self.fields[question] = YesNoField(
+                label=SafetyScreen._meta.get_field(question).verbose_name
+            )

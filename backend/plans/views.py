@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from backend.plans.forms import MassagePlanForm, SafetyScreenForm, StretchFormSet, StretchTimesForm
+from backend.plans.selectors import massage_plan_of, safety_screen_latest, stretch_routine_of
+from backend.plans.services import (
+    StretchInput,
+    massage_plan_save,
+    safety_screen_record,
+    stretch_routine_save,
+)
+
+
+@login_required
+def plans_overview(request):
+    return render(
+        request,
+        "plans/overview.html",
+        {
+            "plan": massage_plan_of(person=request.user),
+            "routine": stretch_routine_of(person=request.user),
+            "screen": safety_screen_latest(person=request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def massage_plan_edit(request):
+    plan = massage_plan_of(person=request.user)
+    if plan is None and safety_screen_latest(person=request.user) is None:
+        # The safety questions come before the first massage plan.
+        return redirect(f"{reverse('safety-screen')}?next={reverse('massage-plan')}")
+    form = MassagePlanForm(
+        request.POST or None, initial=MassagePlanForm.initial_for(plan) if plan else None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            massage_plan_save(
+                person=request.user,
+                sessions=form.sessions(),
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                technique=form.cleaned_data["technique"],
+                target_muscles=form.muscles(),
+                given_by=form.cleaned_data["given_by"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Massage plan saved. Your reminders are set."))
+            return redirect("plans")
+    status = 400 if form.errors else 200
+    return render(request, "plans/massage_form.html", {"form": form, "plan": plan}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stretch_routine_edit(request):
+    routine = stretch_routine_of(person=request.user)
+    initial_times, initial_stretches = None, None
+    if routine:
+        times = [s.local_time for s in routine.schedules.all()]
+        initial_times = {f"time_{i + 1}": t for i, t in enumerate(times[:3])}
+        initial_stretches = [
+            {
+                f: getattr(s, f)
+                for f in ("name", "target_muscle", "side", "hold_seconds", "repetitions")
+            }
+            for s in routine.stretches.all()
+        ]
+    times_form = StretchTimesForm(request.POST or None, initial=initial_times)
+    formset = StretchFormSet(request.POST or None, initial=initial_stretches, prefix="stretch")
+    if request.method == "POST" and times_form.is_valid() and formset.is_valid():
+        stretches = [StretchInput(**form.cleaned_data) for form in formset if form.has_changed()]
+        stretch_routine_save(
+            person=request.user, times=times_form.cleaned_data["times"], stretches=stretches
+        )
+        messages.success(request, _("Stretch routine saved. Your reminders are set."))
+        return redirect("plans")
+    status = 400 if (times_form.errors or formset.total_error_count()) else 200
+    return render(
+        request,
+        "plans/stretch_form.html",
+        {"times_form": times_form, "formset": formset},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def safety_screen(request):
+    form = SafetyScreenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        screen = safety_screen_record(person=request.user, **form.cleaned_data)
+        if screen.positive:
+            messages.warning(
+                request,
+                _(
+                    "Massage reminders are on hold. Please talk with your clinician before "
+                    "massage. Your stretches can go on."
+                ),
+            )
+            return redirect("plans")
+        messages.success(request, _("Thank you. Massage can go ahead as planned."))
+        next_url = request.GET.get("next")
+        return redirect(next_url if next_url == reverse("massage-plan") else "plans")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "plans/safety_form.html",
+        {"form": form, "latest": safety_screen_latest(person=request.user)},
+        status=status,
+    )

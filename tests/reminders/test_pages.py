@@ -1,0 +1,72 @@
+from datetime import UTC, datetime, time
+
+import pytest
+
+from backend.reminders.dispatch import dispatch_due
+from backend.reminders.models import Occurrence
+from tests.reminders.test_dispatch import stretches
+
+
+@pytest.mark.django_db
+def test_the_reminder_page_marks_it_done(client, person):
+    stretches(person, time(8, 0))
+    dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
+    occurrence = Occurrence.objects.get()
+    client.force_login(person)
+
+    page = client.post(f"/occurrences/{occurrence.id}/", follow=True).content.decode()
+
+    assert "Marked as done" in page
+    occurrence.refresh_from_db()
+    assert occurrence.status == "done"
+
+
+@pytest.mark.django_db
+def test_someone_elses_reminder_is_not_found(client, person, outsider):
+    stretches(person, time(8, 0))
+    dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
+    client.force_login(outsider)
+
+    occurrence = Occurrence.objects.get()
+    assert client.get(f"/occurrences/{occurrence.id}/").status_code == 404
+    assert client.post(f"/occurrences/{occurrence.id}/").status_code == 404
+    occurrence.refresh_from_db()
+    assert occurrence.status == "pending"
+
+
+@pytest.mark.django_db
+def test_the_home_page_lists_the_next_reminders_in_local_time(client, person):
+    stretches(person, time(8, 0), now=datetime.now(UTC))
+    client.force_login(person)
+
+    page = client.get("/").content.decode()
+
+    assert page.count("08:00") == 6
+    assert "Next reminders" in page
+
+
+@pytest.mark.django_db
+def test_the_calendar_address_is_made_renewed_and_turned_off_on_the_devices_page(client, person):
+    client.force_login(person)
+
+    client.post("/devices/calendar/")
+    first = client.get("/devices/").context["feed_url"]
+    client.post("/devices/calendar/")
+    second = client.get("/devices/").context["feed_url"]
+    client.post("/devices/calendar/", {"off": "1"})
+
+    assert first != second
+    assert client.get("/devices/").context["feed_url"] is None
+
+
+@pytest.mark.django_db
+def test_quiet_hours_need_both_ends_on_the_settings_page(client, person):
+    client.force_login(person)
+
+    response = client.post(
+        "/accounts/settings/",
+        {"name": "", "time_zone": "Europe/Madrid", "quiet_hours_start": "22:00"},
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["quiet_hours_end"]
