@@ -2,7 +2,6 @@
 
 from django.core import signing
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from backend.plans.models import MassagePlan, Schedule, StretchRoutine, Technique
 from backend.reminders.models import Delivery, Occurrence
@@ -41,11 +40,7 @@ def stretch_text(routine: StretchRoutine | None) -> str:
     if not stretches:
         return _("Time for your stretches.")
     return ", ".join(
-        ngettext(
-            "%(name)s, %(reps)d × %(hold)d s",
-            "%(name)s, %(reps)d × %(hold)d s",
-            stretch.repetitions,
-        )
+        _("%(name)s, %(reps)d × %(hold)d s")
         % {"name": stretch.name, "reps": stretch.repetitions, "hold": stretch.hold_seconds}
         for stretch in stretches
     )

@@ -1,33 +1,24 @@
-"""Browser tests: Tonus in Debian's Chromium, emulating a phone, against the live server.
+"""Browser tests: Tonus in Debian's Chromium, emulating a phone, against the live server."""
 
-Playwright's sync API runs an event loop in the test thread, and Django refuses ORM calls
-from a thread with a running loop unless told otherwise. The tests only read the database
-between browser steps, never concurrently with it, so that guard can be lifted here.
-"""
-
+import json
 import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
 
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from tests.conftest import ARTIFACTS
+
+# Playwright's sync API runs an event loop in the test thread, and Django refuses ORM calls
+# from such a thread. The tests read the database only between browser steps, never at the
+# same time as the browser runs, so the guard can be lifted. Django reads it at each call.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-import json  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any, TypeVar  # noqa: E402
-
-import pytest  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from playwright.sync_api import (  # noqa: E402
-    Browser,
-    BrowserContext,
-    Page,
-    Playwright,
-    expect,
-    sync_playwright,
-)
-
-from tests.conftest import ARTIFACTS  # noqa: E402
 
 # Debian's package; CI installs it (bin/test). Playwright's own downloads need the internet.
 CHROMIUM = Path(os.environ.get("TONUS_CHROMIUM", "/usr/bin/chromium"))
@@ -101,6 +92,10 @@ FAKE_PUSH_MANAGER = """
 })(%s);
 """
 
+ACTIVE_SERVICE_WORKER = (
+    "navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.active))"
+)
+
 T = TypeVar("T")
 
 
@@ -161,9 +156,37 @@ class Phone:
 
     def wait_for_service_worker_control(self) -> None:
         """Until the worker is active and controls this page, as on any visit after the first."""
-        self.page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        # Polled rather than awaiting serviceWorker.ready: a worker that fails to install
+        # would leave that promise, and the test, waiting for ever.
+        poll(
+            lambda: self.page.evaluate(ACTIVE_SERVICE_WORKER),
+            bool,
+            page=self.page,
+            what="the service worker activating (see the worker's install in sw.js)",
+        )
         self.page.reload()
         self.page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+@pytest.fixture(scope="session")
+def live_server(request) -> Iterator[LiveServer]:
+    """pytest-django's live server, with static files served the way production serves them.
+
+    pytest-django puts Django's StaticFilesHandler in front of the app. It looks files up by
+    their source names and answers 404 for the hashed names that pages link to with
+    CompressedManifestStaticFilesStorage, so no stylesheet, script or service worker loads.
+    Without it, the app's own WhiteNoise middleware serves the collected, hashed files.
+    """
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = lambda app: app
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -213,7 +236,10 @@ def phone(request, browser: Browser, live_server) -> Iterator[Phone]:
     yield device
     if getattr(request.node, "browser_failed", False):
         # What the phone showed when the test failed, and any uncaught script errors.
-        device.screenshot("failed")
+        try:
+            device.screenshot("failed")
+        except Exception as error:  # a crashed page must not hide the test's own failure
+            device.page_errors.append(f"no screenshot: {error}")
         if device.page_errors:
             (SCREENSHOTS / f"{device.test_name}-page-errors.txt").write_text(
                 "\n".join(device.page_errors)
