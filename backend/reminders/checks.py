@@ -1,5 +1,7 @@
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 
 @register()
@@ -14,3 +16,20 @@ def vapid_keys_present(app_configs, **kwargs):
             id="reminders.W001",
         )
     ]
+
+
+@register()
+def vapid_contact_valid(app_configs, **kwargs):
+    # Push services, Apple's among them, refuse a VAPID subject that is not a plain mailto:.
+    contact = settings.WEBPUSH_SETTINGS.get("VAPID_ADMIN_EMAIL") or ""
+    try:
+        validate_email(contact)
+    except ValidationError:
+        return [
+            Error(
+                f"VAPID_ADMIN_EMAIL {contact!r} is not an email address.",
+                hint="Push services refuse a VAPID subject other than mailto:<address>.",
+                id="reminders.E001",
+            )
+        ]
+    return []
