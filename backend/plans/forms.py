@@ -12,18 +12,15 @@ from backend.plans.models import (
 )
 from backend.plans.services import SessionTime
 
-WEEKDAY_CHOICES = WEEKDAYS
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class MassagePlanForm(forms.Form):
-    first_day = forms.TypedChoiceField(
-        label=_("First session: day"), choices=WEEKDAY_CHOICES, coerce=int
-    )
+    first_day = forms.TypedChoiceField(label=_("First session: day"), choices=WEEKDAYS, coerce=int)
     first_time = forms.TimeField(label=_("First session: time"), widget=TIME_WIDGET)
     second_day = forms.TypedChoiceField(
         label=_("Second session: day"),
-        choices=[("", _("No second session")), *WEEKDAY_CHOICES],
+        choices=[("", _("No second session")), *WEEKDAYS],
         coerce=int,
         required=False,
         empty_value=None,

@@ -43,6 +43,13 @@ def massage(person, *sessions, now=MONDAY):
     )
 
 
+def run_passes(start: datetime, *, until: datetime, every=timedelta(minutes=15)) -> None:
+    now = start
+    while now < until:
+        now += every
+        dispatch_due(now=now)
+
+
 @pytest.mark.django_db
 def test_a_pass_records_what_is_due_and_nothing_twice(person):
     stretches(person, time(8, 0))  # Madrid: 07:00 UTC in winter
@@ -91,20 +98,14 @@ def test_spring_forward_and_fall_back_each_fire_once(make_person):
     start = datetime(2027, 3, 13, 12, tzinfo=UTC)
     stretches(person, time(2, 30), now=start)
     # Every 15 minutes through the night the clocks jump from 02:00 to 03:00.
-    now = start
-    while now < datetime(2027, 3, 14, 12, tzinfo=UTC):
-        now += timedelta(minutes=15)
-        dispatch_due(now=now)
+    run_passes(start, until=datetime(2027, 3, 14, 12, tzinfo=UTC))
 
     due = Occurrence.objects.get(local_date=date(2027, 3, 14)).due_at
     assert due == datetime(2027, 3, 14, 7, 0, tzinfo=UTC)  # 03:00 EDT, the end of the gap
 
     fall = datetime(2027, 11, 6, 12, tzinfo=UTC)
     stretches(person, time(1, 30), now=fall)
-    now = fall
-    while now < datetime(2027, 11, 7, 12, tzinfo=UTC):
-        now += timedelta(minutes=15)
-        dispatch_due(now=now)
+    run_passes(fall, until=datetime(2027, 11, 7, 12, tzinfo=UTC))
 
     [occurrence] = Occurrence.objects.filter(local_date=date(2027, 11, 7))
     assert occurrence.due_at == datetime(2027, 11, 7, 5, 30, tzinfo=UTC)  # the first 01:30, EDT
