@@ -58,6 +58,7 @@ LOCAL_APPS = [
     "backend.accounts",
     "backend.plans",
     "backend.reminders",
+    "backend.checkins",
     "backend.web",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -164,6 +165,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ToneEnum": ["0", "1", "1+", "2", "3", "4"]},
 }
 
 # Celery: configured from these CELERY_* settings by backend/config/celery.py.

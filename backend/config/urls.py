@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backend.accounts import api as accounts_api
+from backend.checkins import api as checkins_api
 from backend.plans import api as plans_api
 from backend.reminders import api as reminders_api
 from backend.reminders import views as reminders_views
@@ -17,6 +18,13 @@ api_v1 = [
     path("devices/<int:device_id>/", reminders_api.DeviceDetailApi.as_view(), name="api-device"),
     path("reminders/upcoming/", reminders_api.UpcomingApi.as_view(), name="api-upcoming"),
     path("calendar/", reminders_api.CalendarFeedApi.as_view(), name="api-calendar"),
+    path("checkins/", checkins_api.CheckInApi.as_view(), name="api-checkins"),
+    path(
+        "checkins/baseline/reset/",
+        checkins_api.BaselineResetApi.as_view(),
+        name="api-baseline-reset",
+    ),
+    path("trends/", checkins_api.TrendApi.as_view(), name="api-trends"),
     path("reminders/test/", reminders_api.TestReminderApi.as_view(), name="api-test-reminder"),
     path(
         "reminders/action/", reminders_api.OccurrenceActionApi.as_view(), name="api-reminder-action"

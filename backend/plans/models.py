@@ -191,3 +191,19 @@ class SafetyScreen(models.Model):
     @property
     def positive(self) -> bool:
         return any(getattr(self, question) for question in self.QUESTIONS)
+
+
+class PlanChange(models.Model):
+    """A dated note of each change to a plan, for the marks on the trend charts."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_changes"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    summary = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return self.summary

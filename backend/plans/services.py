@@ -9,7 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.plans.models import MassagePlan, SafetyScreen, Schedule, Stretch, StretchRoutine
+from backend.plans.models import (
+    MassagePlan,
+    PlanChange,
+    SafetyScreen,
+    Schedule,
+    Stretch,
+    StretchRoutine,
+    Technique,
+)
 from backend.plans.selectors import safety_screen_latest, schedule_rule
 from backend.reminders.occurrences import first_after
 
@@ -84,6 +92,15 @@ def massage_plan_save(
             "given_by": given_by,
         },
     )
+    PlanChange.objects.create(
+        person=person,
+        summary=_("Massage: %(count)d a week, %(minutes)d min, %(technique)s")
+        % {
+            "count": len(sessions),
+            "minutes": duration_minutes,
+            "technique": str(Technique(technique).label).lower(),
+        },
+    )
     slots = [
         (session.weekday, session.at)
         for session in sorted(sessions, key=lambda s: (s.weekday, s.at))
@@ -113,6 +130,11 @@ def stretch_routine_save(
     Stretch.objects.bulk_create(
         Stretch(routine=routine, position=position, **vars(stretch))
         for position, stretch in enumerate(stretches)
+    )
+    PlanChange.objects.create(
+        person=person,
+        summary=_("Stretches: %(count)d a day, %(stretches)s")
+        % {"count": len(times), "stretches": ", ".join(s.name for s in stretches)},
     )
     _schedules_replace(
         person=person,

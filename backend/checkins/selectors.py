@@ -1,0 +1,111 @@
+"""Reads for the trend view: a fixed number of queries however long the history is."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from backend.accounts.models import User
+from backend.checkins.models import Baseline, CheckIn, Flag
+from backend.checkins.reassessment import Reassessment, reassess
+from backend.plans.models import PlanChange, Schedule
+from backend.reminders.models import Occurrence
+
+SERIES_FIELDS = [
+    "id",
+    "recorded_at",
+    "tone",
+    "pain",
+    "ease",
+    "rom_joint",
+    "rom_degrees",
+    "rom_change",
+]
+
+
+def checkins_for_person(*, person: User) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(person=person)
+
+
+def baseline_of(*, person: User) -> CheckIn | None:
+    baseline = Baseline.objects.filter(person=person).select_related("checkin").first()
+    return baseline.checkin if baseline else None
+
+
+@dataclass(frozen=True)
+class WeekAdherence:
+    week_start: date
+    massage_planned: int
+    massage_done: int
+    stretch_days_planned: int
+    stretch_days_done: int
+
+
+def adherence_by_week(*, person: User, since: date | None = None) -> list[WeekAdherence]:
+    """Sessions done against planned, and stretch days done against planned, by local week."""
+    occurrences = Occurrence.objects.filter(person=person).exclude(status=Occurrence.Status.SKIPPED)
+    if since:
+        occurrences = occurrences.filter(local_date__gte=since)
+    rows = occurrences.annotate(
+        checked_in=Exists(CheckIn.objects.filter(occurrence=OuterRef("pk")))
+    ).values_list("kind", "local_date", "status", "checked_in")
+    massage = defaultdict(lambda: [0, 0])
+    stretch_days: dict[date, dict[date, bool]] = defaultdict(dict)
+    for kind, day, status, checked_in in rows:
+        week = day - timedelta(days=day.weekday())
+        done = status == Occurrence.Status.DONE or checked_in
+        if kind == Schedule.Kind.MASSAGE:
+            massage[week][0] += 1
+            massage[week][1] += done
+        else:
+            stretch_days[week][day] = stretch_days[week].get(day, False) or done
+    weeks = sorted(set(massage) | set(stretch_days))
+    return [
+        WeekAdherence(
+            week_start=week,
+            massage_planned=massage[week][0],
+            massage_done=massage[week][1],
+            stretch_days_planned=len(stretch_days[week]),
+            stretch_days_done=sum(stretch_days[week].values()),
+        )
+        for week in weeks
+    ]
+
+
+@dataclass(frozen=True)
+class Trend:
+    series: list[dict]
+    plan_changes: list[dict]
+    adherence: list[WeekAdherence]
+    baseline: CheckIn | None
+    latest: dict | None
+    reassessment: Reassessment | None
+    open_flags: list[Flag]
+
+
+def trend_for_person(*, person: User, today: date, since: datetime | None = None) -> Trend:
+    checkins = checkins_for_person(person=person)
+    if since:
+        checkins = checkins.filter(recorded_at__gte=since)
+    series = list(checkins.order_by("recorded_at", "id").values(*SERIES_FIELDS))
+    baseline = baseline_of(person=person)
+    latest = series[-1] if series else None
+    reassessment = None
+    if baseline is not None:
+        reassessment = reassess(
+            plan_started=baseline.recorded_at.astimezone(person.time_zone).date(),
+            today=today,
+            baseline_pain=baseline.pain,
+            latest_tone=latest["tone"] if latest else None,
+            latest_pain=latest["pain"] if latest else None,
+        )
+    return Trend(
+        series=series,
+        plan_changes=list(PlanChange.objects.filter(person=person).values("changed_at", "summary")),
+        adherence=adherence_by_week(person=person),
+        baseline=baseline,
+        latest=latest,
+        reassessment=reassessment,
+        open_flags=list(Flag.objects.filter(person=person, resolved_at__isnull=True)[:20]),
+    )
