@@ -1,19 +1,27 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.checkins.export import checkins_from_csv, checkins_to_csv
+from backend.checkins.messages import ESTIMATE_LABEL, plan_check_estimate, plan_check_guidance
 from backend.checkins.models import CheckIn, RangeChange, Tone
+from backend.checkins.plan_check import plan_check
 from backend.checkins.selectors import checkins_for_person, trend_for_person
 from backend.checkins.services import baseline_reset, checkin_create
 from backend.plans.models import Technique
 from backend.reminders.selectors import occurrences_for_person
 
 TONE_BY_LABEL = {tone.label: tone.value for tone in Tone}
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class CheckInPagination(LimitOffsetPagination):
@@ -101,11 +109,10 @@ class CheckInApi(APIView):
             return occurrence
 
         def validate_recorded_at(self, value):
-            now = timezone.now()
-            if value > now + timedelta(minutes=5):
+            if value > timezone.now() + timedelta(minutes=5):
                 raise serializers.ValidationError("A check-in cannot be in the future.")
-            if value < now - timedelta(days=365):
-                raise serializers.ValidationError("A check-in can be at most a year old.")
+            if value < EARLIEST:
+                raise serializers.ValidationError("A check-in cannot be before the year 2000.")
             return value
 
     class CheckInResultSerializer(CheckInSerializer):
@@ -190,6 +197,18 @@ class FlagSerializer(serializers.Serializer):
     checkin = serializers.IntegerField(source="checkin_id", allow_null=True)
 
 
+class OutcomeGroupSerializer(serializers.Serializer):
+    weeks = serializers.IntegerField()
+    mean_pain = serializers.FloatField(allow_null=True)
+    mean_tone = serializers.FloatField(allow_null=True, help_text="On the ordinal scale 0–5.")
+
+
+class AdherenceOutcomeSerializer(serializers.Serializer):
+    enough = serializers.BooleanField(help_text="False: too few weeks on one side to compare.")
+    met = OutcomeGroupSerializer()
+    not_met = OutcomeGroupSerializer()
+
+
 class TrendSerializer(serializers.Serializer):
     series = PointSerializer(many=True)
     plan_changes = PlanChangeSerializer(many=True)
@@ -197,6 +216,7 @@ class TrendSerializer(serializers.Serializer):
     baseline = CheckInSerializer(allow_null=True)
     reassessment = ReassessmentSerializer(allow_null=True)
     open_flags = FlagSerializer(many=True)
+    adherence_outcome = AdherenceOutcomeSerializer()
 
 
 class TrendApi(APIView):
@@ -205,3 +225,94 @@ class TrendApi(APIView):
         person = request.user
         trend = trend_for_person(person=person, today=timezone.localdate(timezone=person.time_zone))
         return Response(TrendSerializer(trend).data)
+
+
+class CsvParser(BaseParser):
+    media_type = "text/csv"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return stream.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ParseError("The file must be UTF-8 text.") from error
+
+
+class CheckInExportApi(APIView):
+    @extend_schema(responses={(200, "text/csv"): str})
+    def get(self, request):
+        checkins = checkins_for_person(person=request.user).order_by("recorded_at", "id")
+        response = HttpResponse(checkins_to_csv(checkins), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="tonus-checkins.csv"'
+        return response
+
+
+class CheckInImportApi(APIView):
+    """Takes back an export: rows already stored (same idempotency key) are left as they are."""
+
+    parser_classes = [CsvParser]
+
+    @extend_schema(
+        request={"text/csv": str},
+        responses={
+            200: inline_serializer(
+                "CheckInImport",
+                {"created": serializers.IntegerField(), "unchanged": serializers.IntegerField()},
+            )
+        },
+    )
+    def post(self, request):
+        rows = checkins_from_csv(request.data) if isinstance(request.data, str) else []
+        if not rows:
+            raise serializers.ValidationError({"file": ["No check-ins found in the file."]})
+        valid, errors = [], {}
+        for number, row in enumerate(rows, start=2):  # line numbers as a spreadsheet shows them
+            serializer = CheckInApi.CheckInInputSerializer(
+                data=row, context={"person": request.user}
+            )
+            if serializer.is_valid():
+                valid.append(serializer.validated_data)
+            else:
+                errors[str(number)] = serializer.errors
+        if errors:
+            raise serializers.ValidationError({"rows": errors})
+        with transaction.atomic():
+            results = [checkin_create(person=request.user, **data) for data in valid]
+        created = sum(result.created for result in results)
+        return Response({"created": created, "unchanged": len(results) - created})
+
+
+class PlanCheckApi(APIView):
+    """Sessions and minutes in, guidance against the guideline out."""
+
+    class PlanCheckInputSerializer(serializers.Serializer):
+        sessions_per_week = serializers.IntegerField(min_value=0, max_value=14)
+        minutes = serializers.IntegerField(min_value=0, max_value=240)
+        technique = serializers.ChoiceField(choices=Technique.choices, required=False, default="")
+        first_plan = serializers.BooleanField(required=False, default=True)
+
+    class PlanCheckSerializer(serializers.Serializer):
+        in_line = serializers.BooleanField()
+        frequency = serializers.CharField()
+        minutes = serializers.CharField()
+        guidance = serializers.ListField(child=serializers.CharField())
+        estimate = serializers.CharField(allow_null=True)
+        estimate_label = serializers.CharField(allow_null=True)
+
+    @extend_schema(parameters=[PlanCheckInputSerializer], responses=PlanCheckSerializer)
+    def get(self, request):
+        serializer = self.PlanCheckInputSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        check = plan_check(**serializer.validated_data)
+        estimate = plan_check_estimate(check)
+        return Response(
+            {
+                "in_line": check.in_line,
+                "frequency": check.frequency,
+                "minutes": check.minutes,
+                "guidance": plan_check_guidance(
+                    check, minutes=serializer.validated_data["minutes"]
+                ),
+                "estimate": estimate,
+                "estimate_label": ESTIMATE_LABEL if estimate else None,
+            }
+        )

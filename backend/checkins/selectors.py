@@ -3,6 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from math import ceil
+from statistics import fmean
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -73,6 +75,60 @@ def adherence_by_week(*, person: User, since: date | None = None) -> list[WeekAd
     ]
 
 
+# A week "met the plan" when every massage session was done and most stretch days were.
+STRETCH_DAYS_SHARE = 0.7
+# Fewer weeks than this on either side and the comparison would say more than it knows.
+MIN_WEEKS_TO_COMPARE = 2
+
+
+def week_met_plan(week: WeekAdherence) -> bool:
+    return week.massage_done >= week.massage_planned and week.stretch_days_done >= ceil(
+        STRETCH_DAYS_SHARE * week.stretch_days_planned
+    )
+
+
+@dataclass(frozen=True)
+class OutcomeGroup:
+    weeks: int
+    mean_pain: float | None
+    mean_tone: float | None  # on the ordinal scale, 0..5
+
+
+@dataclass(frozen=True)
+class AdherenceOutcome:
+    enough: bool
+    met: OutcomeGroup
+    not_met: OutcomeGroup
+
+
+def adherence_outcome(adherence: list[WeekAdherence], series: list[dict], zone) -> AdherenceOutcome:
+    """Pain and tone in weeks that met the plan against weeks that did not."""
+    met_weeks = {w.week_start for w in adherence if week_met_plan(w)}
+    missed_weeks = {w.week_start for w in adherence} - met_weeks
+    values = {True: ([], []), False: ([], [])}
+    for point in series:
+        day = point["recorded_at"].astimezone(zone).date()
+        week = day - timedelta(days=day.weekday())
+        if week in met_weeks or week in missed_weeks:
+            pains, tones = values[week in met_weeks]
+            pains.append(point["pain"])
+            tones.append(point["tone"])
+
+    def group(weeks: set, key: bool) -> OutcomeGroup:
+        pains, tones = values[key]
+        return OutcomeGroup(
+            weeks=len(weeks),
+            mean_pain=round(fmean(pains), 1) if pains else None,
+            mean_tone=round(fmean(tones), 1) if tones else None,
+        )
+
+    met, not_met = group(met_weeks, True), group(missed_weeks, False)
+    enough = all(
+        g.weeks >= MIN_WEEKS_TO_COMPARE and g.mean_pain is not None for g in (met, not_met)
+    )
+    return AdherenceOutcome(enough=enough, met=met, not_met=not_met)
+
+
 @dataclass(frozen=True)
 class Trend:
     series: list[dict]
@@ -82,6 +138,7 @@ class Trend:
     latest: dict | None
     reassessment: Reassessment | None
     open_flags: list[Flag]
+    adherence_outcome: AdherenceOutcome
 
 
 def trend_for_person(*, person: User, today: date, since: datetime | None = None) -> Trend:

@@ -24,7 +24,10 @@ api_v1 = [
         checkins_api.BaselineResetApi.as_view(),
         name="api-baseline-reset",
     ),
+    path("checkins/export/", checkins_api.CheckInExportApi.as_view(), name="api-checkins-export"),
+    path("checkins/import/", checkins_api.CheckInImportApi.as_view(), name="api-checkins-import"),
     path("trends/", checkins_api.TrendApi.as_view(), name="api-trends"),
+    path("plan-check/", checkins_api.PlanCheckApi.as_view(), name="api-plan-check"),
     path("reminders/test/", reminders_api.TestReminderApi.as_view(), name="api-test-reminder"),
     path(
         "reminders/action/", reminders_api.OccurrenceActionApi.as_view(), name="api-reminder-action"

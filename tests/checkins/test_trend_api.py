@@ -110,3 +110,40 @@ def test_adherence_counts_sessions_and_stretch_days_done_against_planned(api_as,
         "stretch_days_planned": 3,
         "stretch_days_done": 1,
     }
+
+
+def week(start, massage=(0, 0), stretch=(0, 0)):
+    from backend.checkins.selectors import WeekAdherence
+
+    return WeekAdherence(start, massage[0], massage[1], stretch[0], stretch[1])
+
+
+def test_outcome_is_compared_only_once_there_are_enough_weeks_on_both_sides():
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from backend.checkins.selectors import adherence_outcome
+
+    zone = ZoneInfo("Europe/Madrid")
+    weeks = [
+        week(date(2027, 3, 1), massage=(2, 2), stretch=(7, 6)),  # met
+        week(date(2027, 3, 8), massage=(2, 2), stretch=(7, 5)),  # met: 5 of 7 days is enough
+        week(date(2027, 3, 15), massage=(2, 1), stretch=(7, 7)),  # a session missed
+    ]
+    series = [
+        {"recorded_at": datetime(2027, 3, 2, 12, tzinfo=UTC), "pain": 4, "tone": 2},
+        {"recorded_at": datetime(2027, 3, 9, 12, tzinfo=UTC), "pain": 2, "tone": 1},
+        {"recorded_at": datetime(2027, 3, 16, 12, tzinfo=UTC), "pain": 6, "tone": 3},
+    ]
+
+    early = adherence_outcome(weeks, series, zone)
+    later = adherence_outcome(
+        [*weeks, week(date(2027, 3, 22), massage=(2, 0), stretch=(7, 2))],
+        [*series, {"recorded_at": datetime(2027, 3, 23, 12, tzinfo=UTC), "pain": 8, "tone": 4}],
+        zone,
+    )
+
+    assert early.enough is False
+    assert (early.met.weeks, early.met.mean_pain, early.not_met.weeks) == (2, 3.0, 1)
+    assert later.enough is True
+    assert (later.not_met.mean_pain, later.not_met.mean_tone) == (7.0, 3.5)

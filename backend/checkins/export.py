@@ -1,0 +1,46 @@
+"""The check-in log as CSV, and back: the export is the person's own copy of their data."""
+
+import csv
+import io
+
+from backend.checkins.models import CheckIn, Tone
+
+COLUMNS = [
+    "idempotency_key", "recorded_at", "occurrence", "tone", "pain", "ease", "rom_joint",
+    "rom_degrees", "rom_change", "minutes", "technique", "worse_after", "stress", "sleep",
+    "milestone", "notes",
+]  # fmt: skip
+
+
+def _cell(checkin: CheckIn, column: str) -> str:
+    value = {
+        "recorded_at": checkin.recorded_at.isoformat(),
+        "occurrence": checkin.occurrence_id,
+        "tone": Tone(checkin.tone).label,  # "1+", as people read it
+        "worse_after": "yes" if checkin.worse_after else "no",
+    }.get(column, getattr(checkin, column, None))
+    return "" if value is None else str(value)
+
+
+def checkins_to_csv(checkins) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for checkin in checkins:
+        writer.writerow([_cell(checkin, column) for column in COLUMNS])
+    return out.getvalue()
+
+
+def checkins_from_csv(text: str) -> list[dict]:
+    """Rows as the check-in API takes them; validation is the API serializer's job."""
+    rows = []
+    for row in csv.DictReader(io.StringIO(text)):
+        data = {column: row.get(column, "") for column in COLUMNS}
+        for optional in ("occurrence", "rom_degrees", "minutes", "stress", "sleep"):
+            if data[optional] == "":
+                data[optional] = None
+        data["worse_after"] = {"yes": True, "no": False}.get(
+            data["worse_after"], data["worse_after"]
+        )
+        rows.append(data)
+    return rows

@@ -1,0 +1,119 @@
+import csv
+import io
+import uuid
+from datetime import UTC, datetime, time
+
+import pytest
+
+from backend.checkins.export import COLUMNS
+from backend.checkins.models import CheckIn
+from backend.reminders.dispatch import dispatch_due
+from backend.reminders.models import Occurrence
+from tests.reminders.test_dispatch import stretches
+
+FULL = {
+    "tone": "1+",
+    "pain": 6,
+    "ease": 4,
+    "rom_joint": "left ankle",
+    "rom_degrees": 15,
+    "rom_change": "easier",
+    "minutes": 20,
+    "technique": "myofascial_release",
+    "worse_after": True,
+    "stress": 3,
+    "sleep": 7,
+    "milestone": "Put on shoes almost painless",
+    "notes": 'Calf, then hamstrings; "lighter" pressure\nnext time, ça va',
+    "recorded_at": "2026-03-02T18:45:10+00:00",
+}
+
+
+def export(api_as) -> str:
+    response = api_as.get("/api/v1/checkins/export/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_csv_export_round_trips_every_field(api_as, person):
+    stretches(person, time(8, 0))
+    dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
+    occurrence = Occurrence.objects.get()
+    api_as.post(
+        "/api/v1/checkins/",
+        FULL | {"idempotency_key": str(uuid.uuid4()), "occurrence": occurrence.id},
+        format="json",
+    )
+    api_as.post(
+        "/api/v1/checkins/",
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            "tone": "0",
+            "pain": 0,
+            "ease": 10,
+            "recorded_at": "2026-03-03T08:00:00+00:00",
+        },
+        format="json",
+    )
+    before = list(
+        CheckIn.objects.order_by("recorded_at").values(
+            *[c for c in COLUMNS if c != "occurrence"], "occurrence_id"
+        )
+    )
+    first = export(api_as)
+
+    CheckIn.objects.all().delete()
+    imported = api_as.post("/api/v1/checkins/import/", first, content_type="text/csv")
+
+    assert imported.json() == {"created": 2, "unchanged": 0}
+    after = list(
+        CheckIn.objects.order_by("recorded_at").values(
+            *[c for c in COLUMNS if c != "occurrence"], "occurrence_id"
+        )
+    )
+    assert after == before
+    assert export(api_as) == first
+    row = next(csv.DictReader(io.StringIO(first)))
+    assert (row["tone"], row["worse_after"], row["notes"]) == ("1+", "yes", FULL["notes"])
+
+
+@pytest.mark.django_db
+def test_importing_the_same_file_twice_adds_nothing(api_as, person):
+    api_as.post("/api/v1/checkins/", FULL | {"idempotency_key": str(uuid.uuid4())}, format="json")
+    file = export(api_as)
+
+    again = api_as.post("/api/v1/checkins/import/", file, content_type="text/csv")
+
+    assert again.json() == {"created": 0, "unchanged": 1}
+    assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_bad_row_is_named_by_its_line_and_nothing_is_imported(api_as, person):
+    one_line = FULL | {"notes": "no line breaks", "idempotency_key": str(uuid.uuid4())}
+    api_as.post("/api/v1/checkins/", one_line, format="json")
+    lines = export(api_as).splitlines()
+    good = lines[1]
+    bad = good.replace(",1+,", ",5,").replace(
+        str(CheckIn.objects.get().idempotency_key), str(uuid.uuid4())
+    )
+    CheckIn.objects.all().delete()
+
+    response = api_as.post(
+        "/api/v1/checkins/import/", "\n".join([lines[0], good, bad]), content_type="text/csv"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["rows"]) == ["3"]
+    assert list(response.json()["rows"]["3"]) == ["tone"]
+    assert not CheckIn.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_export_holds_only_the_persons_own_check_ins(api_as, person, outsider):
+    api_as.post("/api/v1/checkins/", FULL | {"idempotency_key": str(uuid.uuid4())}, format="json")
+    api_as.force_login(outsider)
+
+    assert export(api_as).splitlines() == [",".join(COLUMNS)]
