@@ -157,10 +157,12 @@ def trend_for_person(*, person: User, today: date, since: datetime | None = None
             latest_tone=latest["tone"] if latest else None,
             latest_pain=latest["pain"] if latest else None,
         )
+    adherence = adherence_by_week(person=person)
     return Trend(
         series=series,
         plan_changes=list(PlanChange.objects.filter(person=person).values("changed_at", "summary")),
-        adherence=adherence_by_week(person=person),
+        adherence=adherence,
+        adherence_outcome=adherence_outcome(adherence, series, person.time_zone),
         baseline=baseline,
         latest=latest,
         reassessment=reassessment,
