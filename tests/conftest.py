@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -19,6 +20,13 @@ PASSWORD = "calf-stretch-every-morning"
 def _static_files():
     # Pages name hashed static files from the manifest, as in production.
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate-limit counts live in the cache, keyed by user id, which SQLite reuses after each
+    # flush: each test starts with none.
+    cache.clear()
 
 
 @pytest.fixture

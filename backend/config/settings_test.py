@@ -16,8 +16,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Tests point subscriptions at a local push receiver on http://127.0.0.1.
 PUSH_ENDPOINT_REQUIRE_HTTPS = False
 
-# Tests use their own Redis database so a developer's local queue is never touched.
+# Tests use their own Redis databases so a developer's local queue and cache are never touched.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("CACHE_URL", "redis://127.0.0.1:6379/14"),
+        "KEY_PREFIX": "tonus-test",
+    }
+}
 
 # A fresh clone has no keys yet: make the pair once, where the worker process reads it too.
 if not WEBPUSH_SETTINGS["VAPID_PUBLIC_KEY"]:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -38,9 +37,10 @@ PHONE = {
     "device_scale_factor": 3,
     "is_mobile": True,
     "has_touch": True,
+    # The Chrome version is filled in from the browser that runs, so the two agree.
     "user_agent": (
         "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/136.0.0.0 Mobile Safari/537.36"
+        "(KHTML, like Gecko) Chrome/{major}.0.0.0 Mobile Safari/537.36"
     ),
     "locale": "en-US",
     "timezone_id": "America/New_York",
@@ -59,9 +59,15 @@ FAKE_PUSH_MANAGER = """
     return requestPermission(...args);
   };
 
-  const toBase64Url = (key) =>
-    btoa(String.fromCharCode(...new Uint8Array(key.buffer ?? key)))
+  // applicationServerKey may be a base64url string, an ArrayBuffer or a view on one.
+  const toBase64Url = (key) => {
+    if (typeof key === "string") return key;
+    const bytes = ArrayBuffer.isView(key)
+      ? new Uint8Array(key.buffer, key.byteOffset, key.byteLength)
+      : new Uint8Array(key);
+    return btoa(String.fromCharCode(...bytes))
       .replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
+  };
   const fake = {
     endpoint: subscription.endpoint,
     expirationTime: null,
@@ -95,6 +101,27 @@ FAKE_PUSH_MANAGER = """
 ACTIVE_SERVICE_WORKER = (
     "navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.active))"
 )
+
+# Only observes: the worker's own showNotification() runs unchanged, and its outcome is noted.
+RECORD_SHOWN_NOTIFICATIONS = """
+() => {
+  const shown = (self.__tonusShown = []);
+  const show = ServiceWorkerRegistration.prototype.showNotification;
+  self.registration.showNotification = function (title, options) {
+    return show.call(this, title, options).then(
+      (result) => { shown.push({ title }); return result; },
+      (error) => { shown.push({ title, error: String(error) }); throw error; },
+    );
+  };
+}
+"""
+NOTIFICATIONS_ON_DISPLAY = """
+async () => {
+  const registration = await navigator.serviceWorker.getRegistration();
+  const shown = registration ? await registration.getNotifications() : [];
+  return shown.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }));
+}
+"""
 
 T = TypeVar("T")
 
@@ -142,16 +169,16 @@ class Phone:
 
     def sign_up(self, email: str, password: str) -> None:
         page = self.page
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign up").tap()
+        page.get_by_label("Email address", exact=True).fill(email)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Sign up", exact=True).tap()
 
     def log_in(self, email: str, password: str) -> None:
         self.open("/accounts/login/")
         page = self.page
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").tap()
+        page.get_by_label("Email address", exact=True).fill(email)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Log in", exact=True).tap()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
 
     def wait_for_service_worker_control(self) -> None:
@@ -166,6 +193,54 @@ class Phone:
         )
         self.page.reload()
         self.page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    def receive_push(self, payload: str) -> list[dict[str, Any]]:
+        """Hand a decrypted push payload to the service worker, as Chrome does when its push
+        service delivers one, and return the notifications on display once it has shown one.
+        """
+        scope = self.origin + "/"
+        cdp = self.context.new_cdp_session(self.page)
+        registrations: dict[str, str] = {}
+
+        def registration_updated(event: dict[str, Any]) -> None:
+            for registration in event["registrations"]:
+                if not registration["isDeleted"]:
+                    registrations[registration["scopeURL"]] = registration["registrationId"]
+
+        cdp.on("ServiceWorker.workerRegistrationUpdated", registration_updated)
+        cdp.send("ServiceWorker.enable")
+        registration_id = poll(
+            lambda: registrations.get(scope),
+            lambda found: found is not None,
+            page=self.page,
+            what=f"a service worker registration for {scope}",
+        )
+        # Chromium's getNotifications() deletes any stored notification that the platform
+        # does not list as on display yet (platform_notification_context_impl.cc), so a read
+        # made while the worker is still showing one loses it for good. Wait for the worker's
+        # own showNotification() to resolve instead, then read once.
+        cdp.send("ServiceWorker.startWorker", {"scopeURL": scope})
+        worker = poll(
+            lambda: next(
+                (w for w in self.context.service_workers if w.url.startswith(scope)), None
+            ),
+            lambda found: found is not None,
+            page=self.page,
+            what="the service worker running",
+        )
+        worker.evaluate(RECORD_SHOWN_NOTIFICATIONS)
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": self.origin, "registrationId": registration_id, "data": payload},
+        )
+        shown = poll(
+            lambda: worker.evaluate("() => self.__tonusShown"),
+            bool,
+            page=self.page,
+            what="the service worker showing a notification for the push",
+        )
+        assert all("error" not in outcome for outcome in shown), shown
+        return self.page.evaluate(NOTIFICATIONS_ON_DISPLAY)
 
 
 @pytest.fixture(scope="session")
@@ -207,13 +282,6 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The live server runs in this process, so API throttle counts (kept in the local cache,
-    # keyed by user id, which SQLite reuses after each flush) would carry over between tests.
-    cache.clear()
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
@@ -225,7 +293,8 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def phone(request, browser: Browser, live_server) -> Iterator[Phone]:
     origin = live_server.url
-    context = browser.new_context(**PHONE)
+    major = browser.version.split(".")[0]
+    context = browser.new_context(**PHONE | {"user_agent": PHONE["user_agent"].format(major=major)})
     # As if the person had already allowed notifications when the browser asks.
     context.grant_permissions(["notifications"], origin=origin)
     context.set_default_timeout(15_000)
