@@ -213,7 +213,7 @@ WEBPUSH_SETTINGS = {
     "VAPID_ADMIN_EMAIL": env_str("VAPID_ADMIN_EMAIL", "ops@tonus.localhost"),
 }
 # How long a push service keeps an undelivered reminder (phone off, no signal).
-PUSH_TTL_SECONDS = env_int("PUSH_TTL_SECONDS", 60 * 60 * 2)
+PUSH_TTL_SECONDS = env_int("PUSH_TTL_SECONDS", 60 * 60 * 4)
 PUSH_TIMEOUT_SECONDS = env_int("PUSH_TIMEOUT_SECONDS", 10)
 
 LOGGING = {
