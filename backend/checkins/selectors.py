@@ -141,10 +141,14 @@ class Trend:
     adherence_outcome: AdherenceOutcome
 
 
-def trend_for_person(*, person: User, today: date, since: datetime | None = None) -> Trend:
+def trend_for_person(
+    *, person: User, today: date, since: datetime | None = None, until: datetime | None = None
+) -> Trend:
     checkins = checkins_for_person(person=person)
     if since:
         checkins = checkins.filter(recorded_at__gte=since)
+    if until:
+        checkins = checkins.filter(recorded_at__lt=until)
     series = list(checkins.order_by("recorded_at", "id").values(*SERIES_FIELDS))
     baseline = baseline_of(person=person)
     latest = series[-1] if series else None

@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("backend.web.urls")),
     path("accounts/", include("backend.accounts.urls")),
     path("plans/", include("backend.plans.urls")),
+    path("checkins/", include("backend.checkins.urls")),
     path("", include("backend.reminders.urls")),
     path("calendar/<str:token>.ics", reminders_views.calendar_feed, name="calendar-feed"),
     path("api/v1/", include(api_v1)),

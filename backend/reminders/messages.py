@@ -64,7 +64,7 @@ def reminder_payload(occurrence: Occurrence, kind: str) -> dict:
         "title": title,
         "body": body,
         "tag": f"occurrence-{occurrence.id}",
-        "url": f"/occurrences/{occurrence.id}/",
+        "url": f"/checkins/new/?occurrence={occurrence.id}",
         "occurrence": occurrence.id,
         "token": action_token(occurrence),
         "actions": [

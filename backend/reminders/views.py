@@ -30,7 +30,7 @@ def calendar_feed(request, token: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def occurrence_page(request, occurrence_id: int):
-    """Where a notification leads: the reminder, Done, and (soon) the check-in."""
+    """A reminder: Done, and the way to its check-in."""
     occurrence = get_object_or_404(
         occurrences_for_person(user=request.user).select_related("schedule"), id=occurrence_id
     )

@@ -21,6 +21,8 @@ SHELL_ASSETS = [
     "js/api.js",
     "js/push.js",
     "js/timezone.js",
+    "js/checkin.js",
+    "js/outbox.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/badge-96.png",

@@ -4,6 +4,13 @@ const VERSION = "{{ version }}";
 const SHELL_CACHE = `tonus-shell-${VERSION}`;
 const PRECACHE = {{ precache_json|safe }};
 const OFFLINE_URL = "/offline/";
+// Opened from a reminder or the home screen, often where the signal is poor.
+const CHECKIN_PAGE = "/checkins/new/";
+
+// The check-in outbox, the same file the check-in page uses: one reader and sender of the
+// IndexedDB queue for both. A classic worker cannot load ES modules, so that file is a plain
+// script (see its header) and comes in with importScripts, at the top as workers require.
+importScripts("{% static 'js/outbox.js' %}");
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(PRECACHE)));
@@ -29,8 +36,17 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
 
   if (request.mode === "navigate") {
-    // Pages hold personal data and change often: always from the network, the shell offline.
-    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_URL)));
+    // Pages hold personal data and change often: from the network, the shell offline. Only
+    // the check-in page also keeps a copy (see checkinPage).
+    const network = fetch(request);
+    if (url.pathname === CHECKIN_PAGE) {
+      event.respondWith(checkinPage(event, network));
+    } else {
+      event.respondWith(network.catch(() => caches.match(OFFLINE_URL)));
+    }
+    // A page that opens online is the moment to send check-ins still waiting, also in
+    // browsers without Background Sync.
+    event.waitUntil(network.then(() => self.tonusOutbox.drain(), () => {}).catch(() => {}));
     return;
   }
   if (url.pathname.startsWith("/static/")) {
@@ -49,6 +65,36 @@ self.addEventListener("fetch", (event) => {
       ),
     );
   }
+});
+
+// The check-in page is the one page kept for offline use: network first, else the last copy.
+// The copy is stored under the bare path, so a reminder's /checkins/new/?occurrence=… finds
+// it too; the page's script takes the reminder from the address, not from the copy. It goes
+// in the shell cache because it names that shell's hashed files: a new version drops both.
+async function checkinPage(event, network) {
+  try {
+    const response = await network;
+    // Only a real page: not the login redirect of an expired session, not an error page.
+    if (response.ok && response.type === "basic") {
+      const copy = response.clone();
+      event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.put(CHECKIN_PAGE, copy)));
+    }
+    return response;
+  } catch {
+    const cached = await caches.match(CHECKIN_PAGE, { ignoreVary: true });
+    return cached || caches.match(OFFLINE_URL);
+  }
+}
+
+// Background Sync: the check-in page registers this tag when a check-in could not be sent.
+// A rejected promise asks the browser to try again later.
+async function syncCheckins() {
+  const round = await self.tonusOutbox.drain();
+  if (round.left) throw new Error(`${round.left} check-ins still waiting`);
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === self.tonusOutbox.SYNC_TAG) event.waitUntil(syncCheckins());
 });
 
 self.addEventListener("push", (event) => {

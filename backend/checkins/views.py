@@ -1,0 +1,192 @@
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from backend.checkins.forms import CheckInForm
+from backend.checkins.messages import plan_check_estimate, plan_check_guidance
+from backend.checkins.models import Flag, Tone
+from backend.checkins.plan_check import plan_check
+from backend.checkins.selectors import checkins_for_person, trend_for_person
+from backend.checkins.services import OVERSTIMULATION_ADVICE, baseline_reset, checkin_create
+from backend.plans.selectors import massage_plan_of
+from backend.reminders.selectors import occurrences_for_person
+
+
+def _occurrence_from_query(request):
+    """The reminder named by ?occurrence=, which must be the person's own (else 404)."""
+    value = request.GET.get("occurrence")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    return get_object_or_404(
+        occurrences_for_person(user=request.user).select_related("schedule"), id=int(value)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_new(request):
+    """Tone, pain and ease in three taps. With JavaScript the page posts JSON to the API
+    (queued on the phone while offline); this POST path serves phones without it."""
+    occurrence = _occurrence_from_query(request)
+    form = CheckInForm(
+        request.POST if request.method == "POST" else None,
+        initial={"idempotency_key": uuid.uuid4()},
+    )
+    if request.method == "POST" and form.is_valid():
+        result = checkin_create(person=request.user, occurrence=occurrence, **form.checkin_fields())
+        return redirect("checkin-saved", checkin_id=result.checkin.id)
+    return render(
+        request,
+        "checkins/new.html",
+        {"form": form, "occurrence": occurrence},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def checkin_saved(request, checkin_id: int):
+    checkin = get_object_or_404(checkins_for_person(person=request.user), id=checkin_id)
+    overstimulated = Flag.objects.filter(
+        checkin=checkin, kind=Flag.Kind.OVERSTIMULATION, person=request.user
+    ).exists()
+    return render(
+        request,
+        "checkins/saved.html",
+        {"checkin": checkin, "advice": OVERSTIMULATION_ADVICE if overstimulated else []},
+    )
+
+
+TONE_LABELS = [tone.label for tone in Tone]
+# An overstimulation flag this recent still shows its advice on the trend page.
+RECENT_FLAG = timedelta(days=14)
+
+
+def _chart_context(person, trend) -> dict:
+    zone = person.time_zone
+    series = trend.series
+
+    def rows(metric, value=lambda p, m: p[m]):
+        return [
+            {"when": p["recorded_at"].astimezone(zone), "value": value(p, metric)} for p in series
+        ]
+
+    return {
+        "series": series,
+        "pain_rows": rows("pain"),
+        "tone_rows": rows("tone", lambda p, m: TONE_LABELS[p[m]]),
+        "ease_rows": rows("ease"),
+        "rom_rows": [r for r in rows("rom_degrees") if r["value"] is not None],
+        "plan_changes": trend.plan_changes,
+        "chart_data": {
+            "series": [
+                {
+                    "recorded_at": p["recorded_at"].isoformat(),
+                    "tone": TONE_LABELS[p["tone"]],
+                    "pain": p["pain"],
+                    "ease": p["ease"],
+                    "rom_degrees": p["rom_degrees"],
+                }
+                for p in series
+            ],
+            "plan_changes": [
+                {"changed_at": c["changed_at"].isoformat()} for c in trend.plan_changes
+            ],
+        },
+    }
+
+
+def _card_context(card) -> dict:
+    if card is None or card.latest_tone is None:
+        return {"card": card}
+    percent = None if card.pain_change is None else round(-card.pain_change * 100)
+    return {"card": card, "tone_now": TONE_LABELS[card.latest_tone], "pain_percent": percent}
+
+
+def _plan_check_context(person) -> dict | None:
+    plan = massage_plan_of(person=person)
+    if plan is None:
+        return None
+    check = plan_check(
+        sessions_per_week=plan.schedules.count(),
+        minutes=plan.duration_minutes,
+        first_plan=not checkins_for_person(person=person).exists(),
+        technique=plan.technique,
+    )
+    return {
+        "guidance": plan_check_guidance(check, minutes=plan.duration_minutes),
+        "estimate": plan_check_estimate(check),
+    }
+
+
+@login_required
+def trend_page(request):
+    person = request.user
+    trend = trend_for_person(person=person, today=timezone.localdate(timezone=person.time_zone))
+    recent_flag = any(f.created_at > timezone.now() - RECENT_FLAG for f in trend.open_flags)
+    context = {
+        **_chart_context(person, trend),
+        **_card_context(trend.reassessment),
+        "adherence": trend.adherence[-8:][::-1],
+        "outcome": trend.adherence_outcome,
+        "plan_check": _plan_check_context(person),
+        "recent_flag": recent_flag,
+        "baseline": trend.baseline,
+        "overstimulation_advice": OVERSTIMULATION_ADVICE,
+    }
+    return render(request, "checkins/trend.html", context)
+
+
+def _month(value: str | None, today: date) -> date:
+    try:
+        return datetime.strptime(value, "%Y-%m").date() if value else today.replace(day=1)
+    except ValueError as error:
+        raise Http404("No such month.") from error
+
+
+@login_required
+def summary_page(request):
+    """One month on a page, to print and bring to the therapist."""
+    person = request.user
+    zone = person.time_zone
+    today = timezone.localdate(timezone=zone)
+    month = _month(request.GET.get("month"), today)
+    following = (month + timedelta(days=32)).replace(day=1)
+    start = datetime.combine(month, time.min, tzinfo=zone)
+    end = datetime.combine(following, time.min, tzinfo=zone)
+    trend = trend_for_person(
+        person=person, today=min(today, following - timedelta(days=1)), since=start, until=end
+    )
+    context = {
+        **_chart_context(person, trend),
+        **_card_context(trend.reassessment),
+        "month": month,
+        "previous": (month - timedelta(days=1)).replace(day=1),
+        "next": following if following <= today else None,
+        "adherence": [
+            w
+            for w in trend.adherence
+            if month <= w.week_start + timedelta(days=6) and w.week_start < following
+        ],
+        "checkins": checkins_for_person(person=person).filter(
+            recorded_at__gte=start, recorded_at__lt=end
+        ),
+    }
+    return render(request, "checkins/summary.html", context)
+
+
+@login_required
+@require_POST
+def baseline_reset_page(request):
+    baseline_reset(person=request.user)
+    messages.success(request, _("Your next check-in becomes the new starting point."))
+    return redirect("checkins-trend")

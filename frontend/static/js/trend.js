@@ -1,0 +1,81 @@
+// Trend charts drawn with uPlot (vendored, loaded before this module as window.uPlot).
+// Every chart has a table of the same numbers beside it for screen readers and for print.
+const TONE_LABELS = ["0", "1", "1+", "2", "3", "4"];
+const METRICS = {
+  pain: { range: [0, 10] },
+  tone: { range: [0, 5], value: (p) => TONE_LABELS.indexOf(p.tone), tick: (v) => TONE_LABELS[v] ?? "" },
+  ease: { range: [0, 10] },
+  rom_degrees: { range: null },
+};
+
+const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+// Dashed vertical lines where the plan changed, so a change in the trend can be read against it.
+function planChangeMarks(changes) {
+  const times = changes.map((c) => Date.parse(c.changed_at) / 1000);
+  return {
+    hooks: {
+      draw: [
+        (u) => {
+          const { ctx, bbox } = u;
+          ctx.save();
+          ctx.strokeStyle = css("--muted");
+          ctx.setLineDash([4, 4]);
+          ctx.lineWidth = devicePixelRatio;
+          for (const t of times) {
+            const x = Math.round(u.valToPos(t, "x", true));
+            if (x < bbox.left || x > bbox.left + bbox.width) continue;
+            ctx.beginPath();
+            ctx.moveTo(x, bbox.top);
+            ctx.lineTo(x, bbox.top + bbox.height);
+            ctx.stroke();
+          }
+          ctx.restore();
+        },
+      ],
+    },
+  };
+}
+
+function draw(element, data) {
+  const metric = METRICS[element.dataset.metric];
+  const value = metric.value ?? ((p) => p[element.dataset.metric]);
+  const points = data.series.filter((p) => value(p) !== null && value(p) !== undefined && value(p) >= 0);
+  if (points.length === 0) return null;
+  const xs = points.map((p) => Date.parse(p.recorded_at) / 1000);
+  const ys = points.map(value);
+  const text = css("--text");
+  const options = {
+    width: element.clientWidth,
+    height: 180,
+    legend: { show: false },
+    cursor: { show: false },
+    scales: { x: { time: true }, y: metric.range ? { range: metric.range } : {} },
+    axes: [
+      { stroke: text, grid: { stroke: css("--border") } },
+      {
+        stroke: text,
+        grid: { stroke: css("--border") },
+        ...(metric.tick ? { values: (u, ticks) => ticks.map(metric.tick), incrs: [1] } : {}),
+      },
+    ],
+    series: [{}, { stroke: css("--accent"), width: 2, points: { show: true, size: 7, fill: css("--accent") } }],
+    plugins: [planChangeMarks(data.plan_changes)],
+  };
+  return new window.uPlot(options, [xs, ys], element);
+}
+
+const source = document.getElementById("trend-data");
+if (source && window.uPlot) {
+  const data = JSON.parse(source.textContent);
+  const charts = [...document.querySelectorAll(".chart[data-metric]")]
+    .map((element) => [element, draw(element, data)])
+    .filter(([, chart]) => chart);
+  let pending;
+  window.addEventListener("resize", () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      for (const [element, chart] of charts) chart.setSize({ width: element.clientWidth, height: 180 });
+    }, 150);
+  });
+}
