@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,24 @@ def push_receiver():
 def receiver(push_receiver):
     push_receiver.clear()
     return push_receiver
+
+
+@pytest.fixture(autouse=True)
+def _worker_quiet_after_test(request):
+    """A test that used the worker leaves it idle, so no task of its own outlives it and
+    touches the next test's rows (or races the table flush that ends a transactional test)."""
+    yield
+    if "celery_worker" not in request.fixturenames:
+        return
+    worker = request.getfixturevalue("celery_worker")
+    celery_app.control.purge()
+    inspect = celery_app.control.inspect(destination=[worker.hostname], timeout=1)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        active, scheduled = inspect.active() or {}, inspect.scheduled() or {}
+        if not any(active.values()) and not any(scheduled.values()):
+            return
+        time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")

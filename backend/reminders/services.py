@@ -22,6 +22,13 @@ logger = logging.getLogger(__name__)
 def device_subscribe(
     *, user: User, endpoint: str, p256dh: str, auth: str, browser: str = "", user_agent: str = ""
 ) -> SubscriptionInfo:
+    mine = devices_for_person(user=user).filter(endpoint=endpoint).first()
+    if mine is not None:
+        # The same browser saying so again (each visit re-saves it): keep the row, its name and
+        # its history; the keys may have been renewed.
+        SubscriptionInfo.objects.filter(id=mine.id).update(p256dh=p256dh, auth=auth)
+        mine.refresh_from_db()
+        return mine
     # A browser holds one subscription per site. Whoever turned reminders on last in that
     # browser owns it, so a shared phone never shows the previous person's reminders.
     SubscriptionInfo.objects.filter(endpoint=endpoint).delete()

@@ -140,3 +140,17 @@ def test_check_ins_are_listed_newest_first_and_only_the_persons_own(api_as, pers
     body = api_as.get(URL).json()
 
     assert [c["pain"] for c in body["results"]] == [3, 2]
+
+
+@pytest.mark.django_db
+def test_a_phone_clock_running_a_little_fast_does_not_lose_the_check_in(api_as):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ahead = timezone.now() + timedelta(minutes=20)
+
+    response = api_as.post(URL, checkin(recorded_at=ahead.isoformat()), format="json")
+
+    assert response.status_code == 201
+    assert CheckIn.objects.get().recorded_at <= timezone.now()

@@ -139,3 +139,16 @@ def test_someone_elses_device_cannot_be_seen_renamed_or_removed(api_as, person, 
     )
     assert api_as.delete(f"/api/v1/devices/{device_id}/").status_code == 404
     assert SubscriptionInfo.objects.filter(id=device_id).exists()
+
+
+@pytest.mark.django_db
+def test_a_browser_saying_it_is_subscribed_again_keeps_its_name(api_as, person, receiver):
+    phone = receiver.new_subscription()
+    api_as.post("/api/v1/devices/", body(phone), format="json")
+    device_id = SubscriptionInfo.objects.get().id
+    api_as.patch(f"/api/v1/devices/{device_id}/", {"name": "My phone"}, format="json")
+
+    again = api_as.post("/api/v1/devices/", body(phone), format="json")
+
+    assert again.json()["id"] == device_id
+    assert again.json()["name"] == "My phone"

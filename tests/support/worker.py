@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -30,6 +31,7 @@ class WorkerProcess:
     def __init__(self, *, log_dir: Path, queue: str | None = None) -> None:
         self.queue = queue or f"tonus-test-{uuid.uuid4().hex[:8]}"
         self.log_path = log_dir / f"worker-{self.queue}.log"
+        self.hostname = f"{self.queue}@{socket.gethostname()}"
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30.0) -> WorkerProcess:
@@ -45,7 +47,7 @@ class WorkerProcess:
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "backend.config", "worker",
-                "--pool=solo", "-Q", self.queue, "-n", f"{self.queue}@%h",
+                "--pool=solo", "-Q", self.queue, "-n", self.hostname,
                 "--without-gossip", "--without-mingle", "--loglevel=INFO",
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -56,7 +56,8 @@ function draw(element, data) {
       {
         stroke: text,
         grid: { stroke: css("--border") },
-        ...(metric.tick ? { values: (u, ticks) => ticks.map(metric.tick), incrs: [1] } : {}),
+        // The six grades as labels, one per line: 1+ sits between 1 and 2.
+        ...(metric.tick ? { splits: () => [0, 1, 2, 3, 4, 5], values: (u, splits) => splits.map(metric.tick) } : {}),
       },
     ],
     series: [{}, { stroke: css("--accent"), width: 2, points: { show: true, size: 7, fill: css("--accent") } }],
