@@ -1,3 +1,4 @@
+import { guardLogout } from "./logout.js";
 import { setUpReminders } from "./push.js";
 import { offerDeviceZone, prefillZone } from "./timezone.js";
 
@@ -9,3 +10,4 @@ const zoneSelect = document.querySelector('form[data-zone-prefill] select[name="
 if (zoneSelect) prefillZone(zoneSelect);
 offerDeviceZone();
 setUpReminders();
+guardLogout();

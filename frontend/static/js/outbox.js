@@ -70,6 +70,15 @@
     return mine(await transact([FAILED], "readonly", (s) => s[FAILED].getAll()), person);
   }
 
+  // Everything, for every person: used when someone logs out of a shared phone.
+  async function clear() {
+    await transact([WAITING, FAILED], "readwrite", (s) => {
+      s[WAITING].clear();
+      s[FAILED].clear();
+    });
+    changed();
+  }
+
   async function forgetFailures(keys) {
     await transact([FAILED], "readwrite", (s) => keys.forEach((key) => s[FAILED].delete(key)));
     changed();
@@ -150,5 +159,5 @@
     if ("BroadcastChannel" in self) new BroadcastChannel(CHANNEL).onmessage = callback;
   }
 
-  self.tonusOutbox = { SYNC_TAG, add, waiting, failures, forgetFailures, send, drain, onChange };
+  self.tonusOutbox = { SYNC_TAG, add, waiting, failures, forgetFailures, clear, send, drain, onChange };
 })();

@@ -1,0 +1,30 @@
+import "./outbox.js";
+
+// Logging out leaves nothing of the person's health data on a shared phone: check-ins still
+// waiting to be sent (after asking) and the cached copy of the check-in page.
+const CHECKIN_PAGE = "/checkins/new/";
+
+async function forgetThisPhone() {
+  await self.tonusOutbox.clear();
+  if ("caches" in self) {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("tonus-")) await (await caches.open(name)).delete(CHECKIN_PAGE);
+    }
+  }
+}
+
+export function guardLogout() {
+  const form = document.querySelector('form[action$="/accounts/logout/"]');
+  if (!form) return;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const waiting = await self.tonusOutbox.waiting().catch(() => []);
+    const message =
+      waiting.length === 1
+        ? "1 check-in has not been sent yet. Log out anyway? It will be deleted from this phone."
+        : `${waiting.length} check-ins have not been sent yet. Log out anyway? They will be deleted from this phone.`;
+    if (waiting.length && !window.confirm(message)) return;
+    await forgetThisPhone();
+    form.submit();
+  });
+}
