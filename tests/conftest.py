@@ -1,4 +1,5 @@
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -73,34 +74,42 @@ def receiver(push_receiver):
     return push_receiver
 
 
-@pytest.fixture(autouse=True)
-def _worker_quiet_after_test(request):
-    """A test that used the worker leaves it idle, so no task of its own outlives it and
-    touches the next test's rows (or races the table flush that ends a transactional test)."""
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_without_a_worker_go_nowhere():
+    """Tasks queued by tests that do not use the worker wait in a queue nobody consumes, and
+    are dropped at the end: a worker started for other tests must not run them (it would touch
+    rows while that test's tables are being emptied)."""
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = f"tonus-test-unconsumed-{uuid.uuid4().hex[:8]}"
     yield
-    if "celery_worker" not in request.fixturenames:
-        return
-    worker = request.getfixturevalue("celery_worker")
     celery_app.control.purge()
-    inspect = celery_app.control.inspect(destination=[worker.hostname], timeout=1)
+    celery_app.conf.task_default_queue = previous
+
+
+@pytest.fixture(scope="session")
+def _worker_process(django_db_setup, django_db_blocker):
+    worker = WorkerProcess(log_dir=ARTIFACTS)
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def celery_worker(_worker_process):
+    """A real worker on the real broker, running this test's tasks.
+
+    Tests that use it need committed data: mark them django_db(transaction=True). Afterwards
+    the worker is left idle, so no task of this test outlives it.
+    """
+    unconsumed = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = _worker_process.queue
+    yield _worker_process
+    celery_app.control.purge()
+    inspect = celery_app.control.inspect(destination=[_worker_process.hostname], timeout=1)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         active, scheduled = inspect.active() or {}, inspect.scheduled() or {}
         if not any(active.values()) and not any(scheduled.values()):
-            return
+            break
         time.sleep(0.2)
-
-
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
-    """A real worker on the real broker, consuming a queue of this run's own.
-
-    Tests that use it need committed data: mark them django_db(transaction=True).
-    """
-    worker = WorkerProcess(log_dir=ARTIFACTS)
-    previous_queue = celery_app.conf.task_default_queue
-    celery_app.conf.task_default_queue = worker.queue
-    worker.start()
-    yield worker
-    worker.stop()
-    celery_app.conf.task_default_queue = previous_queue
+    celery_app.conf.task_default_queue = unconsumed
