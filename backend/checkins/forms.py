@@ -103,3 +103,15 @@ class CheckInForm(forms.Form):
         data = dict(self.cleaned_data)
         data["tone"] = TONE_BY_LABEL[data["tone"]]
         return data
+
+
+class PlanCheckForm(forms.Form):
+    """The plan check on the trend page: try other numbers against the guideline."""
+
+    sessions_per_week = forms.IntegerField(
+        label=_("Massage sessions a week"), min_value=0, max_value=14
+    )
+    minutes = forms.IntegerField(label=_("Minutes a session"), min_value=0, max_value=240)
+    technique = forms.ChoiceField(
+        label=_("Technique"), choices=[("", _("Any")), *Technique.choices], required=False
+    )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.checkins.forms import CheckInForm
+from backend.checkins.forms import CheckInForm, PlanCheckForm
 from backend.checkins.messages import plan_check_estimate, plan_check_guidance
 from backend.checkins.models import Flag, Tone
 from backend.checkins.plan_check import plan_check
@@ -112,18 +112,36 @@ def _card_context(card) -> dict:
     return {"card": card, "tone_now": TONE_LABELS[card.latest_tone], "pain_percent": percent}
 
 
-def _plan_check_context(person) -> dict | None:
+def _plan_check_context(request) -> dict:
+    """Guidance for the numbers asked about, or else for the current massage plan."""
+    person = request.user
     plan = massage_plan_of(person=person)
-    if plan is None:
-        return None
+    initial = (
+        {
+            "sessions_per_week": plan.schedules.count(),
+            "minutes": plan.duration_minutes,
+            "technique": plan.technique,
+        }
+        if plan
+        else {"sessions_per_week": 1, "minutes": 15}
+    )
+    form = PlanCheckForm(
+        request.GET if "sessions_per_week" in request.GET else None, initial=initial
+    )
+    numbers = (
+        form.cleaned_data if form.is_valid() else (initial if plan and not form.is_bound else None)
+    )
+    if numbers is None:
+        return {"form": form}
     check = plan_check(
-        sessions_per_week=plan.schedules.count(),
-        minutes=plan.duration_minutes,
+        sessions_per_week=numbers["sessions_per_week"],
+        minutes=numbers["minutes"],
         first_plan=not checkins_for_person(person=person).exists(),
-        technique=plan.technique,
+        technique=numbers.get("technique", ""),
     )
     return {
-        "guidance": plan_check_guidance(check, minutes=plan.duration_minutes),
+        "form": form,
+        "guidance": plan_check_guidance(check, minutes=numbers["minutes"]),
         "estimate": plan_check_estimate(check),
     }
 
@@ -138,12 +156,13 @@ def trend_page(request):
         **_card_context(trend.reassessment),
         "adherence": trend.adherence[-8:][::-1],
         "outcome": trend.adherence_outcome,
-        "plan_check": _plan_check_context(person),
+        "plan_check": _plan_check_context(request),
         "recent_flag": recent_flag,
         "baseline": trend.baseline,
         "overstimulation_advice": OVERSTIMULATION_ADVICE,
     }
-    return render(request, "checkins/trend.html", context)
+    status = 400 if context["plan_check"]["form"].errors else 200
+    return render(request, "checkins/trend.html", context, status=status)
 
 
 def _month(value: str | None, today: date) -> date:

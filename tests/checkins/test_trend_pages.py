@@ -68,3 +68,28 @@ def test_resetting_the_starting_point_from_the_trend_page(client, person):
 def test_trend_pages_need_a_signed_in_person(client):
     for url in ("/checkins/trend/", "/checkins/summary/"):
         assert client.get(url)["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_the_plan_check_on_the_trend_page_takes_other_numbers(client, person):
+    client.force_login(person)
+
+    page = client.get(
+        "/checkins/trend/",
+        {"sessions_per_week": 3, "minutes": 20, "technique": "myofascial_release"},
+    ).content.decode()
+
+    assert "More than two sessions a week adds little" in page
+    assert "Estimate from published figures, not a prediction" in page
+    assert "about 2 weeks" in page
+
+
+@pytest.mark.django_db
+def test_the_plan_check_names_a_bad_number_on_the_page(client, person):
+    client.force_login(person)
+
+    response = client.get("/checkins/trend/", {"sessions_per_week": "-2", "minutes": 20})
+
+    assert response.status_code == 400
+    assert "sessions_per_week" in response.context["plan_check"]["form"].errors
+    assert "guidance" not in response.context["plan_check"]
