@@ -11,9 +11,10 @@ class PersonTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
-            timezone.activate(user.time_zone)
+        person = getattr(request, "person", None)
+        if person is not None and not request.path.startswith("/api/"):
+            # The zone of the person the page is about: a child's reminders in the child's time.
+            timezone.activate(person.time_zone)
         else:
             timezone.deactivate()
         return self.get_response(request)

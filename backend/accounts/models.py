@@ -15,6 +15,13 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def create_dependent(self, *, name: str, time_zone, birth_year: int | None = None):
+        """A person with no login of their own (a child), looked after by caregivers."""
+        user = self.model(email=None, name=name, time_zone=time_zone, birth_year=birth_year)
+        user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
     def create_user(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
@@ -32,8 +39,10 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField(_("email address"), unique=True)
+    # Empty for a dependent: a person with no login, whose caregivers act for them.
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     name = models.CharField(_("name"), max_length=100, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     # The zone the person lives in: reminders fall due at local wall times in this zone.
     time_zone = TimeZoneField(_("time zone"), default="UTC", use_pytz=False)
     # Reminders that fall due inside quiet hours wait until they end.
@@ -52,7 +61,15 @@ class User(AbstractUser):
     objects = UserManager()
 
     def __str__(self) -> str:
-        return self.email
+        return self.email or self.name
+
+    @property
+    def is_dependent(self) -> bool:
+        return self.email is None
+
+    @property
+    def display_name(self) -> str:
+        return self.name or (self.email or "").split("@")[0]
 
     def is_paused_on(self, day) -> bool:
         return self.reminders_paused and (self.paused_until is None or day <= self.paused_until)

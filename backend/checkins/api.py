@@ -129,7 +129,7 @@ class CheckInApi(APIView):
     def get(self, request):
         paginator = CheckInPagination()
         page = paginator.paginate_queryset(
-            checkins_for_person(person=request.user).order_by("-recorded_at", "-id"),
+            checkins_for_person(person=request.person).order_by("-recorded_at", "-id"),
             request,
             view=self,
         )
@@ -142,10 +142,10 @@ class CheckInApi(APIView):
     )
     def post(self, request):
         serializer = self.CheckInInputSerializer(
-            data=request.data, context={"person": request.user}
+            data=request.data, context={"person": request.person}
         )
         serializer.is_valid(raise_exception=True)
-        result = checkin_create(person=request.user, **serializer.validated_data)
+        result = checkin_create(person=request.person, **serializer.validated_data)
         data = CheckInSerializer(result.checkin).data | {"advice": result.advice}
         return Response(
             data, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
@@ -155,7 +155,7 @@ class CheckInApi(APIView):
 class BaselineResetApi(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        baseline_reset(person=request.user)
+        baseline_reset(person=request.person)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -226,7 +226,7 @@ class TrendSerializer(serializers.Serializer):
 class TrendApi(APIView):
     @extend_schema(responses=TrendSerializer)
     def get(self, request):
-        person = request.user
+        person = request.person
         trend = trend_for_person(person=person, today=timezone.localdate(timezone=person.time_zone))
         return Response(TrendSerializer(trend).data)
 
@@ -244,7 +244,7 @@ class CsvParser(BaseParser):
 class CheckInExportApi(APIView):
     @extend_schema(responses={(200, "text/csv"): str})
     def get(self, request):
-        checkins = checkins_for_person(person=request.user).order_by("recorded_at", "id")
+        checkins = checkins_for_person(person=request.person).order_by("recorded_at", "id")
         response = HttpResponse(checkins_to_csv(checkins), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="tonus-checkins.csv"'
         return response
@@ -271,7 +271,7 @@ class CheckInImportApi(APIView):
         valid, errors = [], {}
         for number, row in enumerate(rows, start=2):  # line numbers as a spreadsheet shows them
             serializer = CheckInApi.CheckInInputSerializer(
-                data=row, context={"person": request.user}
+                data=row, context={"person": request.person}
             )
             if serializer.is_valid():
                 valid.append(serializer.validated_data)
@@ -280,7 +280,7 @@ class CheckInImportApi(APIView):
         if errors:
             raise serializers.ValidationError({"rows": errors})
         with transaction.atomic():
-            results = [checkin_create(person=request.user, **data) for data in valid]
+            results = [checkin_create(person=request.person, **data) for data in valid]
         created = sum(result.created for result in results)
         return Response({"created": created, "unchanged": len(results) - created})
 

@@ -27,7 +27,7 @@ def _occurrence_from_query(request):
     if not value.isdigit():
         raise Http404
     return get_object_or_404(
-        occurrences_for_person(user=request.user).select_related("schedule"), id=int(value)
+        occurrences_for_person(user=request.person).select_related("schedule"), id=int(value)
     )
 
 
@@ -42,7 +42,7 @@ def checkin_new(request):
         initial={"idempotency_key": uuid.uuid4()},
     )
     if request.method == "POST" and form.is_valid():
-        result = checkin_create(person=request.user, occurrence=occurrence, **form.checkin_fields())
+        result = checkin_create(person=request.person, occurrence=occurrence, **form.checkin_fields())
         return redirect("checkin-saved", checkin_id=result.checkin.id)
     return render(
         request,
@@ -55,9 +55,9 @@ def checkin_new(request):
 @login_required
 @require_GET
 def checkin_saved(request, checkin_id: int):
-    checkin = get_object_or_404(checkins_for_person(person=request.user), id=checkin_id)
+    checkin = get_object_or_404(checkins_for_person(person=request.person), id=checkin_id)
     overstimulated = Flag.objects.filter(
-        checkin=checkin, kind=Flag.Kind.OVERSTIMULATION, person=request.user
+        checkin=checkin, kind=Flag.Kind.OVERSTIMULATION, person=request.person
     ).exists()
     return render(
         request,
@@ -114,7 +114,7 @@ def _card_context(card) -> dict:
 
 def _plan_check_context(request) -> dict:
     """Guidance for the numbers asked about, or else for the current massage plan."""
-    person = request.user
+    person = request.person
     plan = massage_plan_of(person=person)
     initial = (
         {
@@ -148,7 +148,7 @@ def _plan_check_context(request) -> dict:
 
 @login_required
 def trend_page(request):
-    person = request.user
+    person = request.person
     trend = trend_for_person(person=person, today=timezone.localdate(timezone=person.time_zone))
     recent_flag = any(f.created_at > timezone.now() - RECENT_FLAG for f in trend.open_flags)
     context = {
@@ -175,7 +175,7 @@ def _month(value: str | None, today: date) -> date:
 @login_required
 def summary_page(request):
     """One month on a page, to print and bring to the therapist."""
-    person = request.user
+    person = request.person
     zone = person.time_zone
     today = timezone.localdate(timezone=zone)
     month = _month(request.GET.get("month"), today)
@@ -206,6 +206,6 @@ def summary_page(request):
 @login_required
 @require_POST
 def baseline_reset_page(request):
-    baseline_reset(person=request.user)
+    baseline_reset(person=request.person)
     messages.success(request, _("Your next check-in becomes the new starting point."))
     return redirect("checkins-trend")

@@ -59,6 +59,7 @@ LOCAL_APPS = [
     "backend.plans",
     "backend.reminders",
     "backend.checkins",
+    "backend.care",
     "backend.web",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "backend.care.access.ActingPersonMiddleware",
     "backend.accounts.middleware.PersonTimezoneMiddleware",
 ]
 

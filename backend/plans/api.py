@@ -108,7 +108,7 @@ class MassagePlanApi(APIView):
 
     @extend_schema(responses=MassagePlanSerializer)
     def get(self, request):
-        plan = massage_plan_of(person=request.user)
+        plan = massage_plan_of(person=request.person)
         if plan is None:
             raise NotFound(_("No massage plan yet."))
         return Response(self.MassagePlanSerializer(plan).data)
@@ -118,14 +118,14 @@ class MassagePlanApi(APIView):
         serializer = self.MassagePlanInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            plan = massage_plan_save(person=request.user, **serializer.validated_data)
+            plan = massage_plan_save(person=request.person, **serializer.validated_data)
         except DjangoValidationError as error:
             raise _service_errors(error) from error
         return Response(self.MassagePlanSerializer(massage_plan_of(person=plan.person)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request):
-        if not massage_plan_delete(person=request.user):
+        if not massage_plan_delete(person=request.person):
             raise NotFound(_("No massage plan yet."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -154,7 +154,7 @@ class StretchRoutineApi(APIView):
 
     @extend_schema(responses=StretchRoutineSerializer)
     def get(self, request):
-        routine = stretch_routine_of(person=request.user)
+        routine = stretch_routine_of(person=request.person)
         if routine is None:
             raise NotFound(_("No stretch routine yet."))
         return Response(self.StretchRoutineSerializer(routine).data)
@@ -165,15 +165,15 @@ class StretchRoutineApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         stretch_routine_save(
-            person=request.user,
+            person=request.person,
             times=data["times"],
             stretches=[StretchInput(**stretch) for stretch in data["stretches"]],
         )
-        return Response(self.StretchRoutineSerializer(stretch_routine_of(person=request.user)).data)
+        return Response(self.StretchRoutineSerializer(stretch_routine_of(person=request.person)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request):
-        if not stretch_routine_delete(person=request.user):
+        if not stretch_routine_delete(person=request.person):
             raise NotFound(_("No stretch routine yet."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -204,7 +204,7 @@ class SafetyScreenApi(APIView):
 
     @extend_schema(responses=SafetyScreenSerializer)
     def get(self, request):
-        screen = safety_screen_latest(person=request.user)
+        screen = safety_screen_latest(person=request.person)
         if screen is None:
             raise NotFound(_("The safety questions are not answered yet."))
         return Response(self.SafetyScreenSerializer(screen).data)
@@ -213,5 +213,5 @@ class SafetyScreenApi(APIView):
     def post(self, request):
         serializer = self.SafetyScreenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        screen = safety_screen_record(person=request.user, **serializer.validated_data)
+        screen = safety_screen_record(person=request.person, **serializer.validated_data)
         return Response(self.SafetyScreenSerializer(screen).data, status=status.HTTP_201_CREATED)

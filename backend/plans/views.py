@@ -22,9 +22,9 @@ def plans_overview(request):
         request,
         "plans/overview.html",
         {
-            "plan": massage_plan_of(person=request.user),
-            "routine": stretch_routine_of(person=request.user),
-            "screen": safety_screen_latest(person=request.user),
+            "plan": massage_plan_of(person=request.person),
+            "routine": stretch_routine_of(person=request.person),
+            "screen": safety_screen_latest(person=request.person),
         },
     )
 
@@ -32,8 +32,8 @@ def plans_overview(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def massage_plan_edit(request):
-    plan = massage_plan_of(person=request.user)
-    if plan is None and safety_screen_latest(person=request.user) is None:
+    plan = massage_plan_of(person=request.person)
+    if plan is None and safety_screen_latest(person=request.person) is None:
         # The safety questions come before the first massage plan.
         return redirect(f"{reverse('safety-screen')}?next={reverse('massage-plan')}")
     form = MassagePlanForm(
@@ -42,7 +42,7 @@ def massage_plan_edit(request):
     if request.method == "POST" and form.is_valid():
         try:
             massage_plan_save(
-                person=request.user,
+                person=request.person,
                 sessions=form.sessions(),
                 duration_minutes=form.cleaned_data["duration_minutes"],
                 technique=form.cleaned_data["technique"],
@@ -61,7 +61,7 @@ def massage_plan_edit(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def stretch_routine_edit(request):
-    routine = stretch_routine_of(person=request.user)
+    routine = stretch_routine_of(person=request.person)
     initial_times, initial_stretches = None, None
     if routine:
         times = [s.local_time for s in routine.schedules.all()]
@@ -78,7 +78,7 @@ def stretch_routine_edit(request):
     if request.method == "POST" and times_form.is_valid() and formset.is_valid():
         stretches = [StretchInput(**form.cleaned_data) for form in formset if form.has_changed()]
         stretch_routine_save(
-            person=request.user, times=times_form.cleaned_data["times"], stretches=stretches
+            person=request.person, times=times_form.cleaned_data["times"], stretches=stretches
         )
         messages.success(request, _("Stretch routine saved. Your reminders are set."))
         return redirect("plans")
@@ -96,7 +96,7 @@ def stretch_routine_edit(request):
 def safety_screen(request):
     form = SafetyScreenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        screen = safety_screen_record(person=request.user, **form.cleaned_data)
+        screen = safety_screen_record(person=request.person, **form.cleaned_data)
         if screen.positive:
             messages.warning(
                 request,
@@ -113,6 +113,6 @@ def safety_screen(request):
     return render(
         request,
         "plans/safety_form.html",
-        {"form": form, "latest": safety_screen_latest(person=request.user)},
+        {"form": form, "latest": safety_screen_latest(person=request.person)},
         status=status,
     )

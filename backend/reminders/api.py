@@ -194,7 +194,7 @@ class OccurrenceActionApi(APIView):
 class OccurrenceDoneApi(APIView):
     @extend_schema(request=None, responses=OccurrenceSerializer)
     def post(self, request, occurrence_id: int):
-        occurrence = occurrences_for_person(user=request.user).filter(id=occurrence_id).first()
+        occurrence = occurrences_for_person(user=request.person).filter(id=occurrence_id).first()
         if occurrence is None:
             raise NotFound()
         return _apply_action(occurrence, "done")
@@ -239,7 +239,7 @@ class UpcomingSerializer(serializers.Serializer):
 class UpcomingApi(APIView):
     @extend_schema(responses=UpcomingSerializer(many=True))
     def get(self, request):
-        upcoming = upcoming_reminders(user=request.user, now=timezone.now())
+        upcoming = upcoming_reminders(user=request.person, now=timezone.now())
         return Response(UpcomingSerializer(upcoming, many=True).data)
 
 
@@ -258,7 +258,7 @@ class CalendarFeedApi(APIView):
 
     @extend_schema(responses=CalendarFeedSerializer)
     def get(self, request):
-        feed = CalendarFeed.objects.filter(person=request.user).first()
+        feed = CalendarFeed.objects.filter(person=request.person).first()
         if feed is None:
             raise NotFound("The calendar feed is off.")
         return Response(CalendarFeedSerializer(feed, context={"request": request}).data)
@@ -269,12 +269,12 @@ class CalendarFeedApi(APIView):
         description="Turn the feed on, or give it a new address; the old address stops at once.",
     )
     def post(self, request):
-        feed = calendar_feed_enable(person=request.user)
+        feed = calendar_feed_enable(person=request.person)
         data = CalendarFeedSerializer(feed, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None})
     def delete(self, request):
-        if not calendar_feed_disable(person=request.user):
+        if not calendar_feed_disable(person=request.person):
             raise NotFound("The calendar feed is off.")
         return Response(status=status.HTTP_204_NO_CONTENT)

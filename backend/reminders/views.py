@@ -32,7 +32,7 @@ def calendar_feed(request, token: str):
 def occurrence_page(request, occurrence_id: int):
     """A reminder: Done, and the way to its check-in."""
     occurrence = get_object_or_404(
-        occurrences_for_person(user=request.user).select_related("schedule"), id=occurrence_id
+        occurrences_for_person(user=request.person).select_related("schedule"), id=occurrence_id
     )
     if request.method == "POST":
         occurrence_done(occurrence=occurrence)
@@ -43,7 +43,7 @@ def occurrence_page(request, occurrence_id: int):
 
 @login_required
 def devices_page(request):
-    feed = CalendarFeed.objects.filter(person=request.user).first()
+    feed = CalendarFeed.objects.filter(person=request.person).first()
     feed_url = request.build_absolute_uri(f"/calendar/{feed.token}.ics") if feed else None
     return render(
         request,
@@ -71,9 +71,9 @@ def device_change(request, device_id: int):
 @require_POST
 def calendar_change(request):
     if "off" in request.POST:
-        calendar_feed_disable(person=request.user)
+        calendar_feed_disable(person=request.person)
         messages.success(request, _("Calendar feed turned off."))
     else:
-        calendar_feed_enable(person=request.user)
+        calendar_feed_enable(person=request.person)
         messages.success(request, _("New calendar address made. The old one no longer works."))
     return redirect("devices")

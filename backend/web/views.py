@@ -56,7 +56,7 @@ def _shell() -> tuple[list[str], str]:
 
 @login_required
 def home(request):
-    upcoming = upcoming_reminders(user=request.user, now=timezone.now(), days=7)[:6]
+    upcoming = upcoming_reminders(user=request.person, now=timezone.now(), days=7)[:6]
     return render(request, "web/home.html", {"upcoming": upcoming})
 
 
