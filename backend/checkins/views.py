@@ -42,7 +42,9 @@ def checkin_new(request):
         initial={"idempotency_key": uuid.uuid4()},
     )
     if request.method == "POST" and form.is_valid():
-        result = checkin_create(person=request.person, occurrence=occurrence, **form.checkin_fields())
+        result = checkin_create(
+            person=request.person, occurrence=occurrence, **form.checkin_fields()
+        )
         return redirect("checkin-saved", checkin_id=result.checkin.id)
     return render(
         request,

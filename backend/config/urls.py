@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backend.accounts import api as accounts_api
+from backend.care import api as care_api
 from backend.checkins import api as checkins_api
 from backend.plans import api as plans_api
 from backend.reminders import api as reminders_api
@@ -18,6 +19,8 @@ api_v1 = [
     path("devices/<int:device_id>/", reminders_api.DeviceDetailApi.as_view(), name="api-device"),
     path("reminders/upcoming/", reminders_api.UpcomingApi.as_view(), name="api-upcoming"),
     path("calendar/", reminders_api.CalendarFeedApi.as_view(), name="api-calendar"),
+    path("care/people/", care_api.PeopleApi.as_view(), name="api-care-people"),
+    path("care/dependents/", care_api.DependentApi.as_view(), name="api-care-dependents"),
     path("checkins/", checkins_api.CheckInApi.as_view(), name="api-checkins"),
     path(
         "checkins/baseline/reset/",
@@ -43,6 +46,7 @@ urlpatterns = [
     path("", include("backend.web.urls")),
     path("accounts/", include("backend.accounts.urls")),
     path("plans/", include("backend.plans.urls")),
+    path("care/", include("backend.care.urls")),
     path("checkins/", include("backend.checkins.urls")),
     path("", include("backend.reminders.urls")),
     path("calendar/<str:token>.ics", reminders_views.calendar_feed, name="calendar-feed"),

@@ -169,7 +169,9 @@ class StretchRoutineApi(APIView):
             times=data["times"],
             stretches=[StretchInput(**stretch) for stretch in data["stretches"]],
         )
-        return Response(self.StretchRoutineSerializer(stretch_routine_of(person=request.person)).data)
+        return Response(
+            self.StretchRoutineSerializer(stretch_routine_of(person=request.person)).data
+        )
 
     @extend_schema(responses={204: None})
     def delete(self, request):

@@ -13,7 +13,7 @@ from backend.reminders.dispatch import nudge_time
 from backend.reminders.messages import reminder_payload, topic
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
 from backend.reminders.push import Device, DeviceGone, PushError, push_send
-from backend.reminders.selectors import devices_for_person
+from backend.reminders.selectors import devices_for_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def occurrence_send(*, occurrence_id: int, kind: str) -> list[int]:
         elif occurrence.status != Occurrence.Status.SENT:
             return []  # done, missed or skipped meanwhile
         created = []
-        for subscription in devices_for_person(user=occurrence.person):
+        for subscription in devices_for_reminders(person=occurrence.person):
             delivery, is_new = Delivery.objects.get_or_create(
                 occurrence=occurrence,
                 subscription=subscription,

@@ -49,13 +49,22 @@ def stretch_text(routine: StretchRoutine | None) -> str:
 def reminder_payload(occurrence: Occurrence, kind: str) -> dict:
     person = occurrence.person
     schedule = occurrence.schedule
+    # A dependent's reminders reach their caregivers' phones: say whose they are.
+    whose = {"name": person.display_name}
     if person.discreet_notifications:
-        title, body = "Tonus", _("Time for your routine.")
+        title = "Tonus"
+        body = (
+            _("Time for %(name)s's routine.") % whose
+            if person.is_dependent
+            else _("Time for your routine.")
+        )
     elif occurrence.kind == Schedule.Kind.MASSAGE:
-        title = _("Massage session")
+        title = (
+            _("%(name)s's massage session") % whose if person.is_dependent else _("Massage session")
+        )
         body = massage_text(schedule.massage_plan if schedule else None)
     else:
-        title = _("Stretches")
+        title = _("%(name)s's stretches") % whose if person.is_dependent else _("Stretches")
         body = stretch_text(schedule.stretch_routine if schedule else None)
     if kind == Delivery.Kind.NUDGE:
         title = _("Yesterday's session") if not person.discreet_notifications else "Tonus"

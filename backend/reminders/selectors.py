@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from webpush.models import SubscriptionInfo
 
 from backend.accounts.models import User
@@ -14,6 +14,17 @@ from backend.reminders.occurrences import due_at, first_after, next_day
 def devices_for_person(*, user: User) -> QuerySet[SubscriptionInfo]:
     """The browsers where this person turned reminders on."""
     return SubscriptionInfo.objects.filter(webpush_info__user=user).distinct().order_by("id")
+
+
+def devices_for_reminders(*, person: User) -> QuerySet[SubscriptionInfo]:
+    """Where a person's reminders go: their own devices and those of everyone caring for them."""
+    return (
+        SubscriptionInfo.objects.filter(
+            Q(webpush_info__user=person) | Q(webpush_info__user__cares_for__person=person)
+        )
+        .distinct()
+        .order_by("id")
+    )
 
 
 def occurrences_for_person(*, user: User) -> QuerySet[Occurrence]:
