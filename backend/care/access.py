@@ -1,15 +1,19 @@
 """Who a request is about: the one place that decides whose data a person may act on.
 
-A signed-in person acts for themself, or for someone in their care (a dependent child),
-chosen with the switcher (kept in the session) or, for API clients, the X-Tonus-Person
-header. Anyone else is answered 404, so that their existence does not leak.
+A signed-in person acts for themself, for someone in their care (a dependent child), or,
+read-only, for a patient who granted them therapist access. The choice is kept in the
+session (the switcher) or, for API clients, given in the X-Tonus-Person header. Anyone else
+is answered 404, so that their existence does not leak; a therapist's writes are refused
+with 403, and each of their reads is written to the person's access log.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 
 from backend.accounts.models import User
+from backend.care.services import access_log_record
 
 SESSION_KEY = "tonus_person"
 HEADER = "X-Tonus-Person"
@@ -20,6 +24,23 @@ def people_in_care_of(user: User) -> QuerySet[User]:
     return User.objects.filter(Q(id=user.id) | Q(caregivers__caregiver=user)).distinct()
 
 
+def patients_of(user: User) -> QuerySet[User]:
+    """People who granted this therapist access that is not revoked."""
+    return User.objects.filter(
+        therapists_access__therapist=user, therapists_access__revoked_at__isnull=True
+    ).distinct()
+
+
+def role_for(user: User, person: User) -> str | None:
+    if person.id == user.id:
+        return "self"
+    if people_in_care_of(user).filter(id=person.id).exists():
+        return "caregiver"
+    if patients_of(user).filter(id=person.id).exists():
+        return "therapist"
+    return None
+
+
 def person_for_request(request) -> User:
     user = request.user
     from_header = request.headers.get(HEADER)
@@ -28,7 +49,11 @@ def person_for_request(request) -> User:
         return user
     person = None
     if str(wanted).isdigit():
-        person = people_in_care_of(user).filter(id=int(wanted)).first()
+        wanted_id = int(wanted)
+        person = (
+            people_in_care_of(user).filter(id=wanted_id).first()
+            or patients_of(user).filter(id=wanted_id).first()
+        )
     if person is not None:
         return person
     if from_header:
@@ -39,11 +64,21 @@ def person_for_request(request) -> User:
 
 
 def person_switch(request, person_id: int) -> User:
-    person = people_in_care_of(request.user).filter(id=person_id).first()
+    user = request.user
+    person = (
+        people_in_care_of(user).filter(id=person_id).first()
+        or patients_of(user).filter(id=person_id).first()
+    )
     if person is None:
         raise Http404("No such person.")
     request.session[SESSION_KEY] = person.id
     return person
+
+
+# Paths where the acting person does not matter (the login's own things) or where a
+# therapist may write on purpose.
+OWN_PATHS = ("/accounts/", "/care/", "/api/v1/care/", "/api/v1/accounts/", "/api/v1/devices/",
+             "/api/v1/reminders/test/", "/sw.js", "/manifest.webmanifest", "/static/", "/offline/")  # fmt: skip
 
 
 class ActingPersonMiddleware:
@@ -53,8 +88,14 @@ class ActingPersonMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
-            request.person = SimpleLazyObject(lambda: person_for_request(request))
-        else:
+        if not request.user.is_authenticated:
             request.person = None
+            return self.get_response(request)
+        request.person = SimpleLazyObject(lambda: person_for_request(request))
+        if request.path.startswith(OWN_PATHS):
+            return self.get_response(request)
+        if role_for(request.user, request.person) == "therapist":
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                raise PermissionDenied("Therapists have read-only access.")
+            access_log_record(therapist=request.user, person=request.person, path=request.path)
         return self.get_response(request)

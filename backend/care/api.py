@@ -1,11 +1,19 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
 
-from backend.care.selectors import people_for
-from backend.care.services import dependent_create
+from backend.care.models import Invitation
+from backend.care.selectors import access_log_of, may_manage, people_for, therapists_of
+from backend.care.services import (
+    InvitationError,
+    dependent_create,
+    invitation_accept,
+    invitation_create,
+    therapist_revoke,
+)
 
 
 class CarePersonSerializer(serializers.Serializer):
@@ -38,3 +46,82 @@ class DependentApi(APIView):
         serializer.is_valid(raise_exception=True)
         person = dependent_create(caregiver=request.user, **serializer.validated_data)
         return Response(CarePersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+def _managed_person(request):
+    if not may_manage(user=request.user, person=request.person):
+        raise NotFound("No such person.")
+    return request.person
+
+
+class InvitationApi(APIView):
+    class InvitationInputSerializer(serializers.Serializer):
+        role = serializers.ChoiceField(choices=Invitation.Role.choices)
+
+    class InvitationSerializer(serializers.Serializer):
+        code = serializers.CharField(help_text="Shown once: only its hash is kept.")
+        role = serializers.CharField()
+        expires_at = serializers.DateTimeField()
+
+    @extend_schema(request=InvitationInputSerializer, responses={201: InvitationSerializer})
+    def post(self, request):
+        person = _managed_person(request)
+        serializer = self.InvitationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation, code = invitation_create(
+            person=person, role=serializer.validated_data["role"], created_by=request.user
+        )
+        data = {"code": code, "role": invitation.role, "expires_at": invitation.expires_at}
+        return Response(self.InvitationSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationAcceptApi(APIView):
+    class AcceptInputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=40)
+
+    @extend_schema(request=AcceptInputSerializer, responses=CarePersonSerializer)
+    def post(self, request):
+        serializer = self.AcceptInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            invitation = invitation_accept(
+                code=serializer.validated_data["code"], user=request.user
+            )
+        except InvitationError as error:
+            raise serializers.ValidationError({"code": [str(error)]}) from error
+        return Response(CarePersonSerializer(invitation.person).data)
+
+
+class TherapistSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="therapist_id")
+    name = serializers.CharField(source="therapist.display_name")
+    granted_at = serializers.DateTimeField()
+
+
+class TherapistApi(APIView):
+    @extend_schema(responses=TherapistSerializer(many=True))
+    def get(self, request):
+        person = _managed_person(request)
+        return Response(TherapistSerializer(therapists_of(person=person), many=True).data)
+
+
+class TherapistRevokeApi(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, therapist_id: int):
+        if not therapist_revoke(person=_managed_person(request), therapist_id=therapist_id):
+            raise NotFound("No such therapist.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AccessLogSerializer(serializers.Serializer):
+    therapist = serializers.CharField(source="therapist.display_name")
+    path = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class AccessLogApi(APIView):
+    @extend_schema(responses=AccessLogSerializer(many=True))
+    def get(self, request):
+        return Response(
+            AccessLogSerializer(access_log_of(person=_managed_person(request)), many=True).data
+        )

@@ -25,3 +25,74 @@ class CareRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.caregiver_id} cares for {self.person_id}"
+
+
+class Invitation(models.Model):
+    """A code that lets one more caregiver, or a therapist, into a person's care circle."""
+
+    class Role(models.TextChoices):
+        CAREGIVER = "caregiver", _("Caregiver")
+        THERAPIST = "therapist", _("Therapist")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    # Only a hash is kept: a database leak gives no usable codes.
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.role} invitation for person {self.person_id}"
+
+
+class TherapistAccess(models.Model):
+    """Read-only access a person (or their caregiver) granted a therapist; revocable at once."""
+
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patients_access"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="therapists_access"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapist", "person"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="therapist_access_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"therapist {self.therapist_id} for person {self.person_id}"
+
+
+class AccessLogEntry(models.Model):
+    """Each time a therapist looked at a person's data: who, what, when."""
+
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_log"
+    )
+    path = models.CharField(max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.therapist_id} viewed {self.path}"

@@ -1,11 +1,16 @@
 """Writes for the care circle: dependents and their caregivers."""
 
+import hashlib
+import secrets
 import zoneinfo
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.care.models import CareRelation
+from backend.care.models import AccessLogEntry, CareRelation, Invitation, TherapistAccess
 
 
 @transaction.atomic
@@ -16,3 +21,78 @@ def dependent_create(
     person = User.objects.create_dependent(name=name, time_zone=time_zone, birth_year=birth_year)
     CareRelation.objects.create(caregiver=caregiver, person=person)
     return person
+
+
+INVITATION_LIFETIME = timedelta(days=3)
+# No 0/O or 1/I/L: codes are read aloud and typed on phones.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+
+
+class InvitationError(Exception):
+    """Why a code grants nothing; the message is shown to the person who typed it."""
+
+
+def _code_hash(code: str) -> str:
+    normal = code.strip().upper().replace("-", "").replace(" ", "")
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def invitation_create(*, person: User, role: str, created_by: User) -> tuple[Invitation, str]:
+    """Returns the invitation and its code; the code itself is never stored."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    invitation = Invitation.objects.create(
+        person=person,
+        role=role,
+        code_hash=_code_hash(code),
+        created_by=created_by,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    return invitation, f"{code[:5]}-{code[5:]}"
+
+
+@transaction.atomic
+def invitation_accept(*, code: str, user: User) -> Invitation:
+    invitation = Invitation.objects.select_for_update().filter(code_hash=_code_hash(code)).first()
+    if invitation is None:
+        raise InvitationError(_("No invitation has this code. Check it and try again."))
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("This invitation was already used. Ask for a new one."))
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError(_("This invitation has expired. Ask for a new one."))
+    if invitation.person_id == user.id:
+        raise InvitationError(_("This invitation is for someone else to accept."))
+    if invitation.role == Invitation.Role.CAREGIVER:
+        CareRelation.objects.get_or_create(caregiver=user, person=invitation.person)
+    else:
+        TherapistAccess.objects.get_or_create(
+            therapist=user, person=invitation.person, revoked_at=None
+        )
+    invitation.accepted_by, invitation.accepted_at = user, timezone.now()
+    invitation.save(update_fields=["accepted_by", "accepted_at"])
+    return invitation
+
+
+def therapist_revoke(*, person: User, therapist_id: int) -> bool:
+    """Effective at once: the therapist's next request no longer finds the person."""
+    revoked = TherapistAccess.objects.filter(
+        person=person, therapist_id=therapist_id, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    return revoked > 0
+
+
+def caregiver_leave(*, caregiver: User, person: User) -> None:
+    """A caregiver steps back; the last one cannot, or the person would be left with no one."""
+    with transaction.atomic():
+        relations = CareRelation.objects.select_for_update().filter(person=person)
+        if person.is_dependent and relations.count() <= 1:
+            raise InvitationError(
+                _(
+                    "You are the only caregiver. Invite another caregiver first, or delete the profile."
+                )
+            )
+        relations.filter(caregiver=caregiver).delete()
+
+
+def access_log_record(*, therapist: User, person: User, path: str) -> None:
+    AccessLogEntry.objects.create(therapist=therapist, person=person, path=path[:200])

@@ -21,6 +21,19 @@ api_v1 = [
     path("calendar/", reminders_api.CalendarFeedApi.as_view(), name="api-calendar"),
     path("care/people/", care_api.PeopleApi.as_view(), name="api-care-people"),
     path("care/dependents/", care_api.DependentApi.as_view(), name="api-care-dependents"),
+    path("care/invitations/", care_api.InvitationApi.as_view(), name="api-care-invitations"),
+    path(
+        "care/invitations/accept/",
+        care_api.InvitationAcceptApi.as_view(),
+        name="api-care-invitation-accept",
+    ),
+    path("care/therapists/", care_api.TherapistApi.as_view(), name="api-care-therapists"),
+    path(
+        "care/therapists/<int:therapist_id>/",
+        care_api.TherapistRevokeApi.as_view(),
+        name="api-care-therapist",
+    ),
+    path("care/access-log/", care_api.AccessLogApi.as_view(), name="api-care-access-log"),
     path("checkins/", checkins_api.CheckInApi.as_view(), name="api-checkins"),
     path(
         "checkins/baseline/reset/",
