@@ -81,6 +81,17 @@ OWN_PATHS = ("/accounts/", "/care/", "/api/v1/care/", "/api/v1/accounts/", "/api
              "/api/v1/reminders/test/", "/sw.js", "/manifest.webmanifest", "/static/", "/offline/")  # fmt: skip
 
 
+def therapist_may_write(view):
+    """Marks a view (function or class) where a therapist writes on purpose: notes, proposals."""
+    view.therapist_may_write = True
+    return view
+
+
+def _writes_allowed_for_therapist(view_func) -> bool:
+    view = getattr(view_func, "view_class", view_func)
+    return getattr(view, "therapist_may_write", False)
+
+
 class ActingPersonMiddleware:
     """Sets request.person: whose plans, reminders and check-ins this request is about."""
 
@@ -90,12 +101,17 @@ class ActingPersonMiddleware:
     def __call__(self, request):
         if not request.user.is_authenticated:
             request.person = None
-            return self.get_response(request)
-        request.person = SimpleLazyObject(lambda: person_for_request(request))
-        if request.path.startswith(OWN_PATHS):
-            return self.get_response(request)
+        else:
+            request.person = SimpleLazyObject(lambda: person_for_request(request))
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.person is None or request.path.startswith(OWN_PATHS):
+            return None
         if role_for(request.user, request.person) == "therapist":
-            if request.method not in ("GET", "HEAD", "OPTIONS"):
+            if request.method not in ("GET", "HEAD", "OPTIONS") and not (
+                _writes_allowed_for_therapist(view_func)
+            ):
                 raise PermissionDenied("Therapists have read-only access.")
             access_log_record(therapist=request.user, person=request.person, path=request.path)
-        return self.get_response(request)
+        return None

@@ -5,11 +5,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
 
+from backend.accounts.services import user_update
+from backend.care.access import people_in_care_of
 from backend.care.models import Invitation
-from backend.care.selectors import access_log_of, may_manage, people_for, therapists_of
+from backend.care.selectors import (
+    access_log_of,
+    dependent_in_care_of,
+    may_manage,
+    people_for,
+    therapists_of,
+)
 from backend.care.services import (
+    CareError,
     InvitationError,
+    caregiver_leave,
     dependent_create,
+    dependent_delete,
     invitation_accept,
     invitation_create,
     therapist_revoke,
@@ -46,6 +57,55 @@ class DependentApi(APIView):
         serializer.is_valid(raise_exception=True)
         person = dependent_create(caregiver=request.user, **serializer.validated_data)
         return Response(CarePersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+class DependentDetailApi(APIView):
+    """A caregiver edits or deletes the profile of someone with no login of their own."""
+
+    class DependentUpdateSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=100, required=False)
+        birth_year = serializers.IntegerField(
+            min_value=1900, max_value=2100, required=False, allow_null=True
+        )
+        time_zone = TimeZoneSerializerField(use_pytz=False, required=False)
+
+    def _dependent(self, request, person_id):
+        person = dependent_in_care_of(user=request.user, person_id=person_id)
+        if person is None:
+            raise NotFound("No such person.")
+        return person
+
+    @extend_schema(responses=CarePersonSerializer)
+    def get(self, request, person_id: int):
+        return Response(CarePersonSerializer(self._dependent(request, person_id)).data)
+
+    @extend_schema(request=DependentUpdateSerializer, responses=CarePersonSerializer)
+    def patch(self, request, person_id: int):
+        person = self._dependent(request, person_id)
+        serializer = self.DependentUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = user_update(user=person, **serializer.validated_data)
+        return Response(CarePersonSerializer(person).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, person_id: int):
+        dependent_delete(person=self._dependent(request, person_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LeaveApi(APIView):
+    """A caregiver steps out of someone's care circle."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, person_id: int):
+        person = people_in_care_of(request.user).exclude(id=request.user.id).filter(id=person_id)
+        if not person.exists():
+            raise NotFound("No such person.")
+        try:
+            caregiver_leave(caregiver=request.user, person=person.get())
+        except CareError as error:
+            raise serializers.ValidationError({"person": [str(error)]}) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _managed_person(request):

@@ -37,6 +37,13 @@ def access_log_of(*, person: User) -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.filter(person=person).select_related("therapist")[:100]
 
 
+def dependent_in_care_of(*, user: User, person_id: int) -> User | None:
+    """A profile with no login that this person looks after, or None."""
+    return (
+        people_in_care_of(user).exclude(id=user.id).filter(id=person_id, email__isnull=True).first()
+    )
+
+
 def may_manage(*, user: User, person: User) -> bool:
     """The person themself or a caregiver: who may invite, revoke and change plans."""
     return role_for(user, person) in ("self", "caregiver")

@@ -29,7 +29,11 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 
 
-class InvitationError(Exception):
+class CareError(Exception):
+    """Why a change to a care circle cannot be made; the message is shown as it is."""
+
+
+class InvitationError(CareError):
     """Why a code grants nothing; the message is shown to the person who typed it."""
 
 
@@ -86,12 +90,19 @@ def caregiver_leave(*, caregiver: User, person: User) -> None:
     with transaction.atomic():
         relations = CareRelation.objects.select_for_update().filter(person=person)
         if person.is_dependent and relations.count() <= 1:
-            raise InvitationError(
+            raise CareError(
                 _(
                     "You are the only caregiver. Invite another caregiver first, or delete the profile."
                 )
             )
         relations.filter(caregiver=caregiver).delete()
+
+
+def dependent_delete(*, person: User) -> None:
+    """Deletes a dependent and everything recorded for them: plans, reminders, check-ins."""
+    if not person.is_dependent:
+        raise CareError(_("Only a profile with no login of its own can be deleted here."))
+    person.delete()
 
 
 def access_log_record(*, therapist: User, person: User, path: str) -> None:

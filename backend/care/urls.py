@@ -8,5 +8,8 @@ urlpatterns = [
     path("invite/", views.invite, name="care-invite"),
     path("join/", views.join, name="care-join"),
     path("therapists/<int:therapist_id>/revoke/", views.revoke, name="care-revoke"),
+    path("leave/", views.leave, name="care-leave"),
+    path("profile/", views.profile, name="care-profile"),
+    path("profile/delete/", views.profile_delete, name="care-profile-delete"),
     path("patients/", views.patients, name="patients"),
 ]

@@ -3,21 +3,30 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.care.access import person_switch
+from backend.accounts.services import user_update
+from backend.care.access import SESSION_KEY, person_switch, role_for
 from backend.care.forms import DependentForm
 from backend.care.models import Invitation
 from backend.care.selectors import (
     FLAG_LABELS,
+    access_log_of,
+    caregivers_of,
     dashboard_rows,
+    dependent_in_care_of,
     may_manage,
     people_for,
+    therapists_of,
 )
 from backend.care.services import (
+    CareError,
     InvitationError,
+    caregiver_leave,
     dependent_create,
+    dependent_delete,
     invitation_accept,
     invitation_create,
     therapist_revoke,
@@ -36,12 +45,25 @@ def care_page(request):
         )
         return redirect("plans")
     status = 400 if form.errors else 200
-    return render(
-        request,
-        "care/people.html",
-        {"form": form, "people": people_for(user=request.user)},
-        status=status,
-    )
+    return render(request, "care/people.html", _care_context(request, form=form), status=status)
+
+
+def _care_context(request, *, form=None, profile_form=None) -> dict:
+    person = request.person
+    role = role_for(request.user, person)
+    managing = role in ("self", "caregiver")
+    if profile_form is None and person.is_dependent and role == "caregiver":
+        profile_form = DependentForm(instance=person, prefix="profile")
+    return {
+        "form": form or DependentForm(),
+        "people": people_for(user=request.user),
+        "managing": managing,
+        "role": role,
+        "therapists": therapists_of(person=person) if managing else [],
+        "access_log": access_log_of(person=person) if managing else [],
+        "caregivers": caregivers_of(person=person) if managing else [],
+        "profile_form": profile_form,
+    }
 
 
 @login_required
@@ -50,8 +72,14 @@ def switch(request, person_id: int):
     person = person_switch(request, person_id)
     if person.id == request.user.id:
         messages.success(request, _("Back to your own plan."))
+    elif role_for(request.user, person) == "therapist":
+        messages.success(request, _("Viewing %(name)s's plan.") % {"name": person.display_name})
     else:
         messages.success(request, _("Now managing %(name)s.") % {"name": person.display_name})
+    # Only our own pages: the dashboard links straight to a person's trend or summary.
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts=None) and next_url.startswith("/"):
+        return redirect(next_url)
     return redirect("home")
 
 
@@ -104,3 +132,53 @@ def patients(request):
     """The therapist dashboard: people who granted access, those who need attention first."""
     rows = dashboard_rows(therapist=request.user, today=timezone.localdate())
     return render(request, "care/patients.html", {"rows": rows, "flag_labels": FLAG_LABELS})
+
+
+@login_required
+@require_POST
+def leave(request):
+    """The caregiver steps out of the circle of the person they are managing."""
+    person = request.person
+    if role_for(request.user, person) != "caregiver":
+        raise Http404
+    try:
+        caregiver_leave(caregiver=request.user, person=person)
+    except CareError as error:
+        messages.error(request, str(error))
+        return redirect("care")
+    request.session.pop(SESSION_KEY, None)
+    messages.success(request, _("You left %(name)s's care circle.") % {"name": person.display_name})
+    return redirect("care")
+
+
+@login_required
+@require_POST
+def profile(request):
+    """A caregiver corrects a dependent's name, birth year or time zone."""
+    person = dependent_in_care_of(user=request.user, person_id=request.person.id)
+    if person is None:
+        raise Http404
+    form = DependentForm(request.POST, instance=person, prefix="profile")
+    if form.is_valid():
+        # Through the service: a new time zone moves the reminders too.
+        user_update(user=person, **{f: form.cleaned_data[f] for f in form.changed_data})
+        messages.success(request, _("Saved."))
+        return redirect("care")
+    context = _care_context(request, profile_form=form)
+    return render(request, "care/people.html", context, status=400)
+
+
+@login_required
+@require_POST
+def profile_delete(request):
+    person = dependent_in_care_of(user=request.user, person_id=request.person.id)
+    if person is None:
+        raise Http404
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm deleting the profile."))
+        return redirect("care")
+    name = person.display_name
+    dependent_delete(person=person)
+    request.session.pop(SESSION_KEY, None)
+    messages.success(request, _("%(name)s's profile and records are deleted.") % {"name": name})
+    return redirect("care")

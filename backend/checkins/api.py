@@ -5,18 +5,19 @@ from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.care.access import role_for, therapist_may_write
 from backend.checkins.export import checkins_from_csv, checkins_to_csv
 from backend.checkins.messages import ESTIMATE_LABEL, plan_check_estimate, plan_check_guidance
 from backend.checkins.models import CheckIn, RangeChange, Tone
 from backend.checkins.plan_check import plan_check
 from backend.checkins.selectors import checkins_for_person, trend_for_person
-from backend.checkins.services import baseline_reset, checkin_create
+from backend.checkins.services import baseline_reset, checkin_create, note_add
 from backend.plans.models import Technique
 from backend.reminders.selectors import occurrences_for_person
 
@@ -48,6 +49,13 @@ def _score(**kwargs):
     return serializers.IntegerField(min_value=0, max_value=10, **kwargs)
 
 
+class NoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    author = serializers.CharField(source="author.display_name", read_only=True)
+    text = serializers.CharField(max_length=1000)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
 class CheckInSerializer(serializers.ModelSerializer):
     tone = ToneField()
     occurrence = serializers.IntegerField(source="occurrence_id", allow_null=True)
@@ -59,6 +67,13 @@ class CheckInSerializer(serializers.ModelSerializer):
             "rom_joint", "rom_degrees", "rom_change", "minutes", "technique", "worse_after",
             "stress", "sleep", "milestone", "notes",
         ]  # fmt: skip
+
+
+class CheckInListSerializer(CheckInSerializer):
+    therapist_notes = NoteSerializer(many=True, read_only=True)
+
+    class Meta(CheckInSerializer.Meta):
+        fields = [*CheckInSerializer.Meta.fields, "therapist_notes"]
 
 
 class CheckInApi(APIView):
@@ -125,15 +140,17 @@ class CheckInApi(APIView):
         class Meta(CheckInSerializer.Meta):
             fields = [*CheckInSerializer.Meta.fields, "advice"]
 
-    @extend_schema(request=CheckInInputSerializer, responses={200: CheckInSerializer(many=True)})
+    @extend_schema(responses={200: CheckInListSerializer(many=True)})
     def get(self, request):
         paginator = CheckInPagination()
         page = paginator.paginate_queryset(
-            checkins_for_person(person=request.person).order_by("-recorded_at", "-id"),
+            checkins_for_person(person=request.person)
+            .prefetch_related("therapist_notes__author")
+            .order_by("-recorded_at", "-id"),
             request,
             view=self,
         )
-        return paginator.get_paginated_response(CheckInSerializer(page, many=True).data)
+        return paginator.get_paginated_response(CheckInListSerializer(page, many=True).data)
 
     @extend_schema(
         request=CheckInInputSerializer,
@@ -150,6 +167,37 @@ class CheckInApi(APIView):
         return Response(
             data, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
+
+
+@therapist_may_write
+class CheckInNotesApi(APIView):
+    """Notes a therapist leaves on a check-in; everyone who may see the check-in reads them."""
+
+    def _checkin(self, request, checkin_id):
+        checkin = checkins_for_person(person=request.person).filter(id=checkin_id).first()
+        if checkin is None:
+            raise NotFound("No such check-in.")
+        return checkin
+
+    @extend_schema(responses=NoteSerializer(many=True))
+    def get(self, request, checkin_id: int):
+        checkin = self._checkin(request, checkin_id)
+        notes = checkin.therapist_notes.select_related("author")
+        return Response(NoteSerializer(notes, many=True).data)
+
+    @extend_schema(request=NoteSerializer, responses={201: NoteSerializer})
+    def post(self, request, checkin_id: int):
+        checkin = self._checkin(request, checkin_id)
+        if role_for(request.user, request.person) != "therapist":
+            raise PermissionDenied(
+                "Notes are left by a therapist the person shared their plan with."
+            )
+        serializer = NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = note_add(
+            checkin=checkin, author=request.user, text=serializer.validated_data["text"]
+        )
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
 class BaselineResetApi(APIView):

@@ -115,3 +115,9 @@ class PlanCheckForm(forms.Form):
     technique = forms.ChoiceField(
         label=_("Technique"), choices=[("", _("Any")), *Technique.choices], required=False
     )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note for them"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -125,3 +125,18 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} flag of person {self.person_id}"
+
+
+class Note(models.Model):
+    """A therapist's comment on a check-in, shown to the person and their caregivers."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="therapist_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"note on check-in {self.checkin_id}"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import User
-from backend.checkins.models import Baseline, CheckIn, Flag
+from backend.checkins.models import Baseline, CheckIn, Flag, Note
 from backend.plans.models import Schedule
 from backend.reminders.models import Occurrence
 
@@ -94,3 +94,7 @@ def checkin_create(
 def baseline_reset(*, person: User) -> None:
     """After a plan change: the next check-in becomes the new baseline."""
     Baseline.objects.update_or_create(person=person, defaults={"checkin": None})
+
+
+def note_add(*, checkin: CheckIn, author: User, text: str) -> Note:
+    return Note.objects.create(checkin=checkin, author=author, text=text)

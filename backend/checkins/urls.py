@@ -5,6 +5,7 @@ from backend.checkins import views
 urlpatterns = [
     path("new/", views.checkin_new, name="checkin-new"),
     path("<int:checkin_id>/", views.checkin_saved, name="checkin-saved"),
+    path("<int:checkin_id>/notes/", views.note_new, name="checkin-note-new"),
     path("trend/", views.trend_page, name="checkins-trend"),
     path("summary/", views.summary_page, name="checkins-summary"),
     path("baseline/reset/", views.baseline_reset_page, name="baseline-reset"),

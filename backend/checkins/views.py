@@ -3,18 +3,26 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.checkins.forms import CheckInForm, PlanCheckForm
+from backend.care.access import role_for, therapist_may_write
+from backend.checkins.forms import CheckInForm, NoteForm, PlanCheckForm
 from backend.checkins.messages import plan_check_estimate, plan_check_guidance
 from backend.checkins.models import Flag, Tone
 from backend.checkins.plan_check import plan_check
 from backend.checkins.selectors import checkins_for_person, trend_for_person
-from backend.checkins.services import OVERSTIMULATION_ADVICE, baseline_reset, checkin_create
+from backend.checkins.services import (
+    OVERSTIMULATION_ADVICE,
+    baseline_reset,
+    checkin_create,
+    note_add,
+)
 from backend.plans.selectors import massage_plan_of
 from backend.reminders.selectors import occurrences_for_person
 
@@ -162,6 +170,10 @@ def trend_page(request):
         "recent_flag": recent_flag,
         "baseline": trend.baseline,
         "overstimulation_advice": OVERSTIMULATION_ADVICE,
+        "recent_checkins": checkins_for_person(person=person)
+        .prefetch_related("therapist_notes__author")
+        .order_by("-recorded_at", "-id")[:5],
+        "note_form": NoteForm() if role_for(request.user, person) == "therapist" else None,
     }
     status = 400 if context["plan_check"]["form"].errors else 200
     return render(request, "checkins/trend.html", context, status=status)
@@ -211,3 +223,19 @@ def baseline_reset_page(request):
     baseline_reset(person=request.person)
     messages.success(request, _("Your next check-in becomes the new starting point."))
     return redirect("checkins-trend")
+
+
+@therapist_may_write
+@login_required
+@require_POST
+def note_new(request, checkin_id: int):
+    checkin = get_object_or_404(checkins_for_person(person=request.person), id=checkin_id)
+    if role_for(request.user, request.person) != "therapist":
+        raise PermissionDenied
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        note_add(checkin=checkin, author=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Note saved. They will see it under this check-in."))
+    else:
+        messages.error(request, _("Write a note of up to 1,000 characters."))
+    return redirect(f"{reverse('checkins-trend')}#recent-checkins")

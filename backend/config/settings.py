@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "backend.web.context_processors.push",
+                "backend.care.context_processors.acting",
             ],
         },
     },

@@ -14,6 +14,12 @@ api_v1 = [
     path("accounts/me/", accounts_api.MeApi.as_view(), name="api-me"),
     path("plans/massage/", plans_api.MassagePlanApi.as_view(), name="api-massage-plan"),
     path("plans/stretches/", plans_api.StretchRoutineApi.as_view(), name="api-stretch-routine"),
+    path("plans/proposals/", plans_api.ProposalApi.as_view(), name="api-proposals"),
+    path(
+        "plans/proposals/<int:proposal_id>/decision/",
+        plans_api.ProposalDecisionApi.as_view(),
+        name="api-proposal-decision",
+    ),
     path("safety-screen/", plans_api.SafetyScreenApi.as_view(), name="api-safety-screen"),
     path("devices/", reminders_api.DeviceApi.as_view(), name="api-devices"),
     path("devices/<int:device_id>/", reminders_api.DeviceDetailApi.as_view(), name="api-device"),
@@ -21,6 +27,12 @@ api_v1 = [
     path("calendar/", reminders_api.CalendarFeedApi.as_view(), name="api-calendar"),
     path("care/people/", care_api.PeopleApi.as_view(), name="api-care-people"),
     path("care/dependents/", care_api.DependentApi.as_view(), name="api-care-dependents"),
+    path(
+        "care/dependents/<int:person_id>/",
+        care_api.DependentDetailApi.as_view(),
+        name="api-care-dependent",
+    ),
+    path("care/people/<int:person_id>/leave/", care_api.LeaveApi.as_view(), name="api-care-leave"),
     path("care/invitations/", care_api.InvitationApi.as_view(), name="api-care-invitations"),
     path(
         "care/invitations/accept/",
@@ -35,6 +47,11 @@ api_v1 = [
     ),
     path("care/access-log/", care_api.AccessLogApi.as_view(), name="api-care-access-log"),
     path("checkins/", checkins_api.CheckInApi.as_view(), name="api-checkins"),
+    path(
+        "checkins/<int:checkin_id>/notes/",
+        checkins_api.CheckInNotesApi.as_view(),
+        name="api-checkin-notes",
+    ),
     path(
         "checkins/baseline/reset/",
         checkins_api.BaselineResetApi.as_view(),

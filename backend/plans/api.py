@@ -6,18 +6,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.plans.models import GivenBy, SafetyScreen, Side, Technique
-from backend.plans.selectors import massage_plan_of, safety_screen_latest, stretch_routine_of
+from backend.care.access import role_for, therapist_may_write
+from backend.plans.models import GivenBy, Proposal, SafetyScreen, Side, Technique
+from backend.plans.selectors import (
+    massage_plan_of,
+    proposals_for_person,
+    safety_screen_latest,
+    stretch_routine_of,
+)
 from backend.plans.services import (
     FIRST_SESSION_MINUTES,
     SessionTime,
     StretchInput,
     massage_plan_delete,
     massage_plan_save,
+    proposal_create,
+    proposal_decide,
     safety_screen_record,
     stretch_routine_delete,
     stretch_routine_save,
@@ -217,3 +225,62 @@ class SafetyScreenApi(APIView):
         serializer.is_valid(raise_exception=True)
         screen = safety_screen_record(person=request.person, **serializer.validated_data)
         return Response(self.SafetyScreenSerializer(screen).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    therapist = serializers.CharField(source="therapist.display_name", read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id", "therapist", "message", "duration_minutes", "technique", "status",
+            "created_at", "decided_at",
+        ]  # fmt: skip
+        read_only_fields = ["status", "created_at", "decided_at"]
+
+
+@therapist_may_write
+class ProposalApi(APIView):
+    """A therapist suggests; the person or a caregiver answers. A therapist never edits a plan."""
+
+    @extend_schema(responses=ProposalSerializer(many=True))
+    def get(self, request):
+        return Response(
+            ProposalSerializer(proposals_for_person(person=request.person), many=True).data
+        )
+
+    @extend_schema(request=ProposalSerializer, responses={201: ProposalSerializer})
+    def post(self, request):
+        if role_for(request.user, request.person) != "therapist":
+            raise PermissionDenied(_("Suggestions come from a therapist the plan is shared with."))
+        serializer = ProposalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            proposal = proposal_create(
+                person=request.person, therapist=request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _service_errors(error) from error
+        return Response(ProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalDecisionApi(APIView):
+    class DecisionInputSerializer(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=["accept", "decline"])
+
+    @extend_schema(request=DecisionInputSerializer, responses=ProposalSerializer)
+    def post(self, request, proposal_id: int):
+        proposal = proposals_for_person(person=request.person).filter(id=proposal_id).first()
+        if proposal is None:
+            raise NotFound(_("No such suggestion."))
+        serializer = self.DecisionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            proposal = proposal_decide(
+                proposal=proposal,
+                by=request.user,
+                accept=serializer.validated_data["decision"] == "accept",
+            )
+        except DjangoValidationError as error:
+            raise _service_errors(error) from error
+        return Response(ProposalSerializer(proposal).data)

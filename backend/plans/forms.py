@@ -5,6 +5,7 @@ from backend.plans.models import (
     COMMON_MUSCLES,
     WEEKDAYS,
     GivenBy,
+    Proposal,
     SafetyScreen,
     Side,
     Stretch,
@@ -140,3 +141,15 @@ class SafetyScreenForm(forms.Form):
             self.fields[question] = YesNoField(
                 label=SafetyScreen._meta.get_field(question).verbose_name
             )
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["message", "duration_minutes", "technique"]
+        labels = {
+            "message": _("Your suggestion"),
+            "duration_minutes": _("New session length in minutes (optional)"),
+            "technique": _("New technique (optional)"),
+        }
+        widgets = {"message": forms.Textarea(attrs={"rows": 3})}

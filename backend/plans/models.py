@@ -207,3 +207,40 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class Proposal(models.Model):
+    """A therapist's suggested change to the massage plan; only the person or a caregiver applies it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_proposals"
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    message = models.CharField(max_length=500)
+    duration_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(5), MaxValueValidator(90)]
+    )
+    technique = models.CharField(max_length=40, choices=Technique.choices, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"proposal for person {self.person_id}: {self.status}"
+
+    @property
+    def changes_plan(self) -> bool:
+        return self.duration_minutes is not None or bool(self.technique)

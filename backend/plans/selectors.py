@@ -1,5 +1,7 @@
+from django.db.models import QuerySet
+
 from backend.accounts.models import User
-from backend.plans.models import MassagePlan, SafetyScreen, Schedule, StretchRoutine
+from backend.plans.models import MassagePlan, Proposal, SafetyScreen, Schedule, StretchRoutine
 from backend.reminders.occurrences import QuietHours, Rule
 
 
@@ -17,6 +19,10 @@ def stretch_routine_of(*, person: User) -> StretchRoutine | None:
 
 def safety_screen_latest(*, person: User) -> SafetyScreen | None:
     return SafetyScreen.objects.filter(person=person).first()
+
+
+def proposals_for_person(*, person: User) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(person=person).select_related("therapist")
 
 
 def quiet_hours_of(person: User) -> QuietHours | None:

@@ -12,6 +12,7 @@ from backend.accounts.models import User
 from backend.plans.models import (
     MassagePlan,
     PlanChange,
+    Proposal,
     SafetyScreen,
     Schedule,
     Stretch,
@@ -163,3 +164,60 @@ def schedules_follow_person(*, person: User, now: datetime | None = None) -> Non
         schedule.time_zone = person.time_zone
         schedule_plan_next(schedule=schedule, person=person, now=now)
         schedule.save(update_fields=["time_zone", "next_day", "next_due_at"])
+
+
+def proposal_create(
+    *,
+    person: User,
+    therapist: User,
+    message: str,
+    duration_minutes: int | None = None,
+    technique: str = "",
+) -> Proposal:
+    if (duration_minutes is not None or technique) and not MassagePlan.objects.filter(
+        person=person
+    ).exists():
+        field = "duration_minutes" if duration_minutes is not None else "technique"
+        raise ValidationError({field: _("There is no massage plan to change yet.")})
+    return Proposal.objects.create(
+        person=person,
+        therapist=therapist,
+        message=message,
+        duration_minutes=duration_minutes,
+        technique=technique,
+    )
+
+
+@transaction.atomic
+def proposal_decide(
+    *, proposal: Proposal, by: User, accept: bool, now: datetime | None = None
+) -> Proposal:
+    """Accepting applies the change at once (reminders move with it); declining keeps the plan."""
+    proposal = Proposal.objects.select_for_update().get(id=proposal.id)
+    if proposal.status != Proposal.Status.PENDING:
+        raise ValidationError({"decision": _("This suggestion was already answered.")})
+    now = now or timezone.now()
+    if accept and proposal.changes_plan:
+        plan = MassagePlan.objects.filter(person=proposal.person).first()
+        if plan is None:
+            raise ValidationError({"decision": _("There is no massage plan to change any more.")})
+        massage_plan_save(
+            person=proposal.person,
+            sessions=[
+                SessionTime(weekday=s.weekday, at=s.local_time) for s in plan.schedules.all()
+            ],
+            duration_minutes=proposal.duration_minutes or plan.duration_minutes,
+            technique=proposal.technique or plan.technique,
+            target_muscles=plan.target_muscles,
+            given_by=plan.given_by,
+            now=now,
+        )
+    elif accept:
+        PlanChange.objects.create(
+            person=proposal.person,
+            summary=_("Therapist's suggestion: %(message)s") % {"message": proposal.message[:150]},
+        )
+    proposal.status = Proposal.Status.ACCEPTED if accept else Proposal.Status.DECLINED
+    proposal.decided_at, proposal.decided_by = now, by
+    proposal.save(update_fields=["status", "decided_at", "decided_by"])
+    return proposal

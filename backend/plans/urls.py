@@ -6,5 +6,11 @@ urlpatterns = [
     path("", views.plans_overview, name="plans"),
     path("massage/", views.massage_plan_edit, name="massage-plan"),
     path("stretches/", views.stretch_routine_edit, name="stretch-routine"),
+    path("proposals/", views.proposal_new, name="proposal-new"),
+    path(
+        "proposals/<int:proposal_id>/decision/",
+        views.proposal_decision,
+        name="proposal-decision",
+    ),
     path("safety/", views.safety_screen, name="safety-screen"),
 ]

@@ -1,32 +1,97 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.plans.forms import MassagePlanForm, SafetyScreenForm, StretchFormSet, StretchTimesForm
-from backend.plans.selectors import massage_plan_of, safety_screen_latest, stretch_routine_of
+from backend.care.access import role_for, therapist_may_write
+from backend.plans.forms import (
+    MassagePlanForm,
+    ProposalForm,
+    SafetyScreenForm,
+    StretchFormSet,
+    StretchTimesForm,
+)
+from backend.plans.selectors import (
+    massage_plan_of,
+    proposals_for_person,
+    safety_screen_latest,
+    stretch_routine_of,
+)
 from backend.plans.services import (
     StretchInput,
     massage_plan_save,
+    proposal_create,
+    proposal_decide,
     safety_screen_record,
     stretch_routine_save,
 )
 
 
-@login_required
-def plans_overview(request):
+def _overview(request, proposal_form=None, status=200):
+    person = request.person
+    is_therapist = role_for(request.user, person) == "therapist"
     return render(
         request,
         "plans/overview.html",
         {
-            "plan": massage_plan_of(person=request.person),
-            "routine": stretch_routine_of(person=request.person),
-            "screen": safety_screen_latest(person=request.person),
+            "plan": massage_plan_of(person=person),
+            "routine": stretch_routine_of(person=person),
+            "screen": safety_screen_latest(person=person),
+            "proposals": proposals_for_person(person=person)[:10],
+            "proposal_form": proposal_form or (ProposalForm() if is_therapist else None),
         },
+        status=status,
     )
+
+
+@login_required
+def plans_overview(request):
+    return _overview(request)
+
+
+@therapist_may_write
+@login_required
+@require_POST
+def proposal_new(request):
+    if role_for(request.user, request.person) != "therapist":
+        raise PermissionDenied
+    form = ProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            proposal_create(person=request.person, therapist=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, _("Suggestion sent. It changes nothing until it is accepted.")
+            )
+            return redirect("plans")
+    return _overview(request, proposal_form=form, status=400)
+
+
+@login_required
+@require_POST
+def proposal_decision(request, proposal_id: int):
+    proposal = proposals_for_person(person=request.person).filter(id=proposal_id).first()
+    decision = request.POST.get("decision")
+    if proposal is None or decision not in ("accept", "decline"):
+        raise Http404
+    try:
+        proposal_decide(proposal=proposal, by=request.user, accept=decision == "accept")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Accepted. The plan and its reminders are updated.")
+            if decision == "accept"
+            else _("Declined. The plan stays as it is."),
+        )
+    return redirect("plans")
 
 
 @login_required

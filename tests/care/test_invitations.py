@@ -8,22 +8,11 @@ import time_machine
 from django.utils import timezone
 
 from backend.care.models import AccessLogEntry, CareRelation, TherapistAccess
-from backend.care.services import dependent_create
 from backend.checkins.models import CheckIn
 from tests.plans.conftest import stretch_routine
 
 INVITE = "/api/v1/care/invitations/"
 ACCEPT = "/api/v1/care/invitations/accept/"
-
-
-@pytest.fixture
-def child(person):
-    return dependent_create(caregiver=person, name="Emily", time_zone="Europe/London")
-
-
-@pytest.fixture
-def therapist(make_person):
-    return make_person("therapist@example.com")
 
 
 def invite(api_as, role, person_id=None):

@@ -1,0 +1,15 @@
+from functools import cache
+
+from backend.care.access import role_for
+
+
+def acting(request):
+    """How the login relates to the person on screen: self, caregiver or therapist (read-only)."""
+    if not getattr(request, "person", None):
+        return {}
+
+    @cache
+    def acting_role():
+        return role_for(request.user, request.person)
+
+    return {"acting_role": acting_role}
