@@ -41,6 +41,17 @@ def role_for(user: User, person: User) -> str | None:
     return None
 
 
+def managed_person(request) -> User:
+    """The acting person, when this login may manage them (themself or as a caregiver).
+
+    A therapist's read-only access stops here: invitations, the access log and the secret
+    calendar address (which would outlive a revoked access) are not theirs to see.
+    """
+    if role_for(request.user, request.person) not in ("self", "caregiver"):
+        raise Http404("No such person.")
+    return request.person
+
+
 def person_for_request(request) -> User:
     user = request.user
     from_header = request.headers.get(HEADER)

@@ -6,12 +6,11 @@ from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from backend.accounts.services import user_update
-from backend.care.access import people_in_care_of
+from backend.care.access import managed_person, people_in_care_of
 from backend.care.models import Invitation
 from backend.care.selectors import (
     access_log_of,
     dependent_in_care_of,
-    may_manage,
     people_for,
     therapists_of,
 )
@@ -108,12 +107,6 @@ class LeaveApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _managed_person(request):
-    if not may_manage(user=request.user, person=request.person):
-        raise NotFound("No such person.")
-    return request.person
-
-
 class InvitationApi(APIView):
     class InvitationInputSerializer(serializers.Serializer):
         role = serializers.ChoiceField(choices=Invitation.Role.choices)
@@ -125,7 +118,7 @@ class InvitationApi(APIView):
 
     @extend_schema(request=InvitationInputSerializer, responses={201: InvitationSerializer})
     def post(self, request):
-        person = _managed_person(request)
+        person = managed_person(request)
         serializer = self.InvitationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation, code = invitation_create(
@@ -161,14 +154,14 @@ class TherapistSerializer(serializers.Serializer):
 class TherapistApi(APIView):
     @extend_schema(responses=TherapistSerializer(many=True))
     def get(self, request):
-        person = _managed_person(request)
+        person = managed_person(request)
         return Response(TherapistSerializer(therapists_of(person=person), many=True).data)
 
 
 class TherapistRevokeApi(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, therapist_id: int):
-        if not therapist_revoke(person=_managed_person(request), therapist_id=therapist_id):
+        if not therapist_revoke(person=managed_person(request), therapist_id=therapist_id):
             raise NotFound("No such therapist.")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -183,5 +176,5 @@ class AccessLogApi(APIView):
     @extend_schema(responses=AccessLogSerializer(many=True))
     def get(self, request):
         return Response(
-            AccessLogSerializer(access_log_of(person=_managed_person(request)), many=True).data
+            AccessLogSerializer(access_log_of(person=managed_person(request)), many=True).data
         )

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from backend.care.access import managed_person
 from backend.reminders.calendar import calendar_feed_disable, calendar_feed_enable
 from backend.reminders.messages import action_token_occurrence_id
 from backend.reminders.models import CalendarFeed, Occurrence
@@ -258,7 +259,7 @@ class CalendarFeedApi(APIView):
 
     @extend_schema(responses=CalendarFeedSerializer)
     def get(self, request):
-        feed = CalendarFeed.objects.filter(person=request.person).first()
+        feed = CalendarFeed.objects.filter(person=managed_person(request)).first()
         if feed is None:
             raise NotFound("The calendar feed is off.")
         return Response(CalendarFeedSerializer(feed, context={"request": request}).data)

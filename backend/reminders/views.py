@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from backend.care.access import role_for
 from backend.reminders.calendar import calendar_feed_disable, calendar_feed_enable, calendar_render
 from backend.reminders.models import CalendarFeed
 from backend.reminders.selectors import devices_with_info, occurrences_for_person
@@ -43,7 +44,12 @@ def occurrence_page(request, occurrence_id: int):
 
 @login_required
 def devices_page(request):
-    feed = CalendarFeed.objects.filter(person=request.person).first()
+    # The address is a key that outlives a therapist's access: only for those who manage.
+    feed = (
+        CalendarFeed.objects.filter(person=request.person).first()
+        if role_for(request.user, request.person) in ("self", "caregiver")
+        else None
+    )
     feed_url = request.build_absolute_uri(f"/calendar/{feed.token}.ics") if feed else None
     return render(
         request,

@@ -1,0 +1,729 @@
+"""Who may read, change and delete what: every API operation and every page, for every role.
+
+Two subjects carry data: a patient with their own login, and a child with none. Around them:
+the patient themself (owner), a caregiver of both, a caregiver of someone else, a therapist
+both granted access to, a therapist whose access was revoked, a therapist of someone else,
+another patient, and someone not signed in. Each cell is the exact status expected, and the
+body of every answer to someone outside the circle is searched for the subject's data.
+
+Adding an endpoint or a page without a row here fails test_the_matrix_covers_every_*.
+"""
+
+import copy
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from backend.care.models import AccessLogEntry, CareRelation, TherapistAccess
+from backend.care.services import dependent_create, invitation_create
+from backend.checkins.export import checkins_to_csv
+from backend.checkins.services import checkin_create, note_add
+from backend.plans.models import Schedule
+from backend.plans.services import (
+    SessionTime,
+    StretchInput,
+    massage_plan_save,
+    proposal_create,
+    safety_screen_record,
+    stretch_routine_save,
+)
+from backend.reminders.calendar import calendar_feed_enable
+from backend.reminders.messages import action_token
+from backend.reminders.models import Occurrence
+from backend.reminders.services import device_subscribe
+from tests.plans.conftest import NO, massage_plan, stretch_routine
+
+OWNER, CAREGIVER, THERAPIST = "owner", "caregiver", "therapist"
+OUTSIDERS = ("other_caregiver", "revoked_therapist", "other_therapist", "other_patient")
+ANONYMOUS = "anonymous"
+ROLES = {
+    "patient": (OWNER, CAREGIVER, THERAPIST, *OUTSIDERS, ANONYMOUS),
+    "child": (CAREGIVER, THERAPIST, *OUTSIDERS, ANONYMOUS),  # a child has no login
+}
+# What must never reach someone outside the circle.
+MARK = "zq7"
+LOGIN = "login"  # a page's answer to someone signed out: a redirect to the log-in page
+API_ANON = 403  # DRF with session auth: not authenticated
+
+
+def grid(*, owner, caregiver, therapist, outsider, anonymous) -> dict[str, object]:
+    return {
+        OWNER: owner,
+        CAREGIVER: caregiver,
+        THERAPIST: therapist,
+        **dict.fromkeys(OUTSIDERS, outsider),
+        ANONYMOUS: anonymous,
+    }
+
+
+def read(ok=200, anonymous=API_ANON):
+    """The subject's data: their circle reads, everyone else finds nothing."""
+    return grid(owner=ok, caregiver=ok, therapist=ok, outsider=404, anonymous=anonymous)
+
+
+def write(ok, anonymous=API_ANON):
+    """Changes to the subject's plans and records: never a therapist."""
+    return grid(owner=ok, caregiver=ok, therapist=403, outsider=404, anonymous=anonymous)
+
+
+def manage(ok, anonymous=API_ANON):
+    """The care circle itself, and the private calendar address: the person and caregivers."""
+    return grid(owner=ok, caregiver=ok, therapist=404, outsider=404, anonymous=anonymous)
+
+
+def therapist_only(ok, anonymous=API_ANON):
+    """Notes and suggestions: a therapist with access writes them, no one else."""
+    return grid(owner=403, caregiver=403, therapist=ok, outsider=404, anonymous=anonymous)
+
+
+def everyone(ok, anonymous=API_ANON):
+    """About the signed-in login itself, whoever they are."""
+    return grid(owner=ok, caregiver=ok, therapist=ok, outsider=ok, anonymous=anonymous)
+
+
+def only_holder(ok, anonymous=API_ANON):
+    """An object of the patient's own login (a phone): the patient alone."""
+    return grid(owner=ok, caregiver=404, therapist=404, outsider=404, anonymous=anonymous)
+
+
+def per_subject(patient, child):
+    return {"patient": patient, "child": child}
+
+
+def caregiver_step(ok, anonymous=API_ANON):
+    """Leaving a circle, editing a child's details: only as a caregiver of the subject."""
+    return grid(owner=404, caregiver=ok, therapist=404, outsider=404, anonymous=anonymous)
+
+
+def dependents_only(ok, anonymous=API_ANON):
+    # A person with a login manages their own details: no one edits or deletes them here.
+    return per_subject(patient=caregiver_step(404, anonymous), child=caregiver_step(ok, anonymous))
+
+
+@dataclass(frozen=True)
+class Op:
+    method: str
+    path: str  # as the schema or the URL pattern writes it
+    expect: dict
+    data: object = None  # a dict, or a function of (world, subject)
+    acting: bool = True  # sent with X-Tonus-Person: the subject
+    subjects: tuple = ("patient", "child")
+    body: str = "json"  # json, form or csv
+    capability: bool = False  # a secret token is the key: no leak check
+    page: bool = False
+    notes: str = field(default="", compare=False)
+
+    def expected(self, subject: str) -> dict:
+        table = self.expect.get(subject, self.expect)
+        return {role: table[role] for role in ROLES[subject]}
+
+
+def checkin_body(world, subject):
+    return {"idempotency_key": str(uuid.uuid4()), "tone": "1+", "pain": 3, "ease": 6}
+
+
+def page_checkin_body(world, subject):
+    return {"idempotency_key": str(uuid.uuid4()), "tone": "1+", "pain": "3", "ease": "6"}
+
+
+MASSAGE_FORM = {
+    "first_day": "1",
+    "first_time": "18:30",
+    "duration_minutes": "15",
+    "technique": "swedish",
+    "given_by": "caregiver",
+}
+STRETCH_FORM = {
+    "time_1": "08:00",
+    "stretch-TOTAL_FORMS": "1",
+    "stretch-INITIAL_FORMS": "0",
+    "stretch-MIN_NUM_FORMS": "1",
+    "stretch-MAX_NUM_FORMS": "20",
+    "stretch-0-name": "Calf stretch",
+    "stretch-0-target_muscle": "gastrocnemius",
+    "stretch-0-side": "both",
+    "stretch-0-hold_seconds": "30",
+    "stretch-0-repetitions": "3",
+}
+
+API = [
+    Op("GET", "/api/v1/accounts/me/", everyone(200), acting=False, subjects=("patient",)),
+    Op(
+        "PATCH",
+        "/api/v1/accounts/me/",
+        everyone(200),
+        {"name": "Renamed"},
+        acting=False,
+        subjects=("patient",),
+    ),
+    Op(
+        "POST",
+        "/api/v1/accounts/signup/",
+        everyone(201, anonymous=201),
+        {
+            "email": "new@example.com",
+            "password": "calf-stretch-every-morning",
+            "time_zone": "Europe/Madrid",
+        },
+        acting=False,
+        subjects=("patient",),
+    ),
+    Op("GET", "/api/v1/calendar/", manage(200)),
+    Op("POST", "/api/v1/calendar/", write(201)),
+    Op("DELETE", "/api/v1/calendar/", write(204)),
+    Op("GET", "/api/v1/care/access-log/", manage(200)),
+    Op(
+        "POST",
+        "/api/v1/care/dependents/",
+        everyone(201),
+        {"name": "New child", "time_zone": "Europe/London"},
+        acting=False,
+        subjects=("patient",),
+    ),
+    Op("GET", "/api/v1/care/dependents/{person_id}/", dependents_only(200), acting=False),
+    Op(
+        "PATCH",
+        "/api/v1/care/dependents/{person_id}/",
+        dependents_only(200),
+        {"birth_year": 2017},
+        acting=False,
+    ),
+    Op("DELETE", "/api/v1/care/dependents/{person_id}/", dependents_only(204), acting=False),
+    Op("POST", "/api/v1/care/invitations/", manage(201), {"role": "caregiver"}),
+    # A code is the key: whoever holds it joins (the person themself cannot).
+    Op(
+        "POST",
+        "/api/v1/care/invitations/accept/",
+        per_subject(patient=everyone(200) | {OWNER: 400}, child=everyone(200)),
+        lambda world, subject: {"code": world.code(subject)},
+        acting=False,
+        capability=True,
+    ),
+    Op("GET", "/api/v1/care/people/", everyone(200), acting=False, subjects=("patient",)),
+    Op("POST", "/api/v1/care/people/{person_id}/leave/", caregiver_step(204), acting=False),
+    Op("GET", "/api/v1/care/therapists/", manage(200)),
+    Op("DELETE", "/api/v1/care/therapists/{therapist_id}/", manage(204)),
+    Op("GET", "/api/v1/checkins/", read(200)),
+    Op("POST", "/api/v1/checkins/", write(201), checkin_body),
+    Op("GET", "/api/v1/checkins/{checkin_id}/notes/", read(200)),
+    Op("POST", "/api/v1/checkins/{checkin_id}/notes/", therapist_only(201), {"text": "Well done"}),
+    Op("POST", "/api/v1/checkins/baseline/reset/", write(204)),
+    Op("GET", "/api/v1/checkins/export/", read(200)),
+    Op(
+        "POST",
+        "/api/v1/checkins/import/",
+        write(200),
+        lambda world, subject: world.csv(subject),
+        body="csv",
+    ),
+    Op("GET", "/api/v1/devices/", everyone(200), acting=False, subjects=("patient",)),
+    Op(
+        "POST",
+        "/api/v1/devices/",
+        everyone(201),
+        lambda world, subject: world.new_device_body(),
+        acting=False,
+        subjects=("patient",),
+    ),
+    Op(
+        "DELETE",
+        "/api/v1/devices/",
+        only_holder(204),
+        lambda world, subject: {"endpoint": world.device.endpoint},
+        acting=False,
+        subjects=("patient",),
+    ),
+    Op(
+        "PATCH",
+        "/api/v1/devices/{device_id}/",
+        only_holder(200),
+        {"name": "Kitchen tablet"},
+        acting=False,
+        subjects=("patient",),
+    ),
+    Op(
+        "DELETE",
+        "/api/v1/devices/{device_id}/",
+        only_holder(204),
+        acting=False,
+        subjects=("patient",),
+    ),
+    Op("POST", "/api/v1/occurrences/{occurrence_id}/done/", write(200)),
+    Op("GET", "/api/v1/plan-check/", read(200), {"sessions_per_week": 2, "minutes": 20}),
+    Op("GET", "/api/v1/plans/massage/", read(200)),
+    Op("PUT", "/api/v1/plans/massage/", write(200), massage_plan()),
+    Op("DELETE", "/api/v1/plans/massage/", write(204)),
+    Op("GET", "/api/v1/plans/proposals/", read(200)),
+    Op("POST", "/api/v1/plans/proposals/", therapist_only(201), {"message": "Shorter sessions"}),
+    Op(
+        "POST",
+        "/api/v1/plans/proposals/{proposal_id}/decision/",
+        write(200),
+        {"decision": "accept"},
+    ),
+    Op("GET", "/api/v1/plans/stretches/", read(200)),
+    Op("PUT", "/api/v1/plans/stretches/", write(200), stretch_routine()),
+    Op("DELETE", "/api/v1/plans/stretches/", write(204)),
+    # From a notification on a locked phone: the signed token for one reminder is the key.
+    Op(
+        "POST",
+        "/api/v1/reminders/action/",
+        everyone(200, anonymous=200),
+        lambda world, subject: {"token": world.token(subject), "action": "done"},
+        acting=False,
+        capability=True,
+    ),
+    Op(
+        "POST",
+        "/api/v1/reminders/test/",
+        only_holder(202) | {CAREGIVER: 400, THERAPIST: 400, **dict.fromkeys(OUTSIDERS, 400)},
+        acting=False,
+        subjects=("patient",),
+        notes="a test push to the login's own phones; no phone, a 400 that says so",
+    ),
+    Op("GET", "/api/v1/reminders/upcoming/", read(200)),
+    Op("GET", "/api/v1/safety-screen/", read(200)),
+    Op("POST", "/api/v1/safety-screen/", write(201), NO),
+    Op("GET", "/api/v1/trends/", read(200)),
+]
+
+
+def page(method, path, expect, data=None, **options):
+    return Op(method, path, expect, data, page=True, body="form", **options)
+
+
+PAGE_ANON = {"anonymous": LOGIN}
+PAGES = [
+    page("GET", "", read(200, anonymous=LOGIN)),
+    page("GET", "offline/", everyone(200, anonymous=200), acting=False, subjects=("patient",)),
+    page("GET", "sw.js", everyone(200, anonymous=200), acting=False, subjects=("patient",)),
+    page(
+        "GET",
+        "manifest.webmanifest",
+        everyone(200, anonymous=200),
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "GET", "accounts/signup/", everyone(302, anonymous=200), acting=False, subjects=("patient",)
+    ),
+    page(
+        "GET",
+        "accounts/settings/",
+        everyone(200, anonymous=LOGIN),
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "POST",
+        "accounts/settings/",
+        everyone(302, anonymous=LOGIN),
+        {"name": "Renamed", "time_zone": "Europe/Madrid"},
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "GET", "accounts/login/", everyone(302, anonymous=200), acting=False, subjects=("patient",)
+    ),
+    page(
+        "POST",
+        "accounts/logout/",
+        everyone(LOGIN, anonymous=LOGIN),
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "GET",
+        "accounts/password_change/",
+        everyone(200, anonymous=LOGIN),
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "GET",
+        "accounts/password_change/done/",
+        everyone(200, anonymous=LOGIN),
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "GET",
+        "accounts/password_reset/",
+        everyone(200, anonymous=200),
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "GET",
+        "accounts/password_reset/done/",
+        everyone(200, anonymous=200),
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "GET",
+        "accounts/reset/<uidb64>/<token>/",
+        everyone(200, anonymous=200),
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "GET",
+        "accounts/reset/done/",
+        everyone(200, anonymous=200),
+        acting=False,
+        subjects=("patient",),
+    ),
+    page("GET", "plans/", read(200, anonymous=LOGIN)),
+    page("GET", "plans/massage/", read(200, anonymous=LOGIN)),
+    page("POST", "plans/massage/", write(302, anonymous=LOGIN), MASSAGE_FORM),
+    page("GET", "plans/stretches/", read(200, anonymous=LOGIN)),
+    page("POST", "plans/stretches/", write(302, anonymous=LOGIN), STRETCH_FORM),
+    page("GET", "plans/safety/", read(200, anonymous=LOGIN)),
+    page("POST", "plans/safety/", write(302, anonymous=LOGIN), dict.fromkeys(NO, "no")),
+    page(
+        "POST",
+        "plans/proposals/",
+        therapist_only(302, anonymous=LOGIN),
+        {"message": "Shorter sessions"},
+    ),
+    page(
+        "POST",
+        "plans/proposals/<int:proposal_id>/decision/",
+        write(302, anonymous=LOGIN),
+        {"decision": "decline"},
+    ),
+    page("GET", "care/", everyone(200, anonymous=LOGIN), acting=False),
+    page(
+        "POST",
+        "care/",
+        everyone(302, anonymous=LOGIN),
+        {"name": "New child", "time_zone": "Europe/London"},
+        acting=False,
+    ),
+    page("POST", "care/switch/<int:person_id>/", read(302, anonymous=LOGIN), acting=False),
+    page("POST", "care/invite/", manage(201, anonymous=LOGIN), {"role": "therapist"}),
+    page("GET", "care/join/", everyone(200, anonymous=LOGIN), acting=False),
+    page(
+        "POST",
+        "care/join/",
+        per_subject(
+            patient=everyone(302, anonymous=LOGIN) | {OWNER: 400},
+            child=everyone(302, anonymous=LOGIN),
+        ),
+        lambda world, subject: {"code": world.code(subject)},
+        acting=False,
+    ),
+    page("POST", "care/therapists/<int:therapist_id>/revoke/", manage(302, anonymous=LOGIN)),
+    page("POST", "care/leave/", caregiver_step(302, anonymous=LOGIN)),
+    page(
+        "POST",
+        "care/profile/",
+        dependents_only(302, anonymous=LOGIN),
+        {"profile-name": "Renamed", "profile-time_zone": "Europe/London"},
+    ),
+    page("POST", "care/profile/delete/", dependents_only(302, anonymous=LOGIN), {"confirm": "yes"}),
+    page("GET", "care/patients/", everyone(200, anonymous=LOGIN), acting=False),
+    page("GET", "checkins/new/", read(200, anonymous=LOGIN)),
+    page("POST", "checkins/new/", write(302, anonymous=LOGIN), page_checkin_body),
+    page("GET", "checkins/<int:checkin_id>/", read(200, anonymous=LOGIN)),
+    page(
+        "POST",
+        "checkins/<int:checkin_id>/notes/",
+        therapist_only(302, anonymous=LOGIN),
+        {"text": "Well done"},
+    ),
+    page("GET", "checkins/trend/", read(200, anonymous=LOGIN)),
+    page("GET", "checkins/summary/", read(200, anonymous=LOGIN)),
+    page("POST", "checkins/baseline/reset/", write(302, anonymous=LOGIN)),
+    page("GET", "occurrences/<int:occurrence_id>/", read(200, anonymous=LOGIN)),
+    page("POST", "occurrences/<int:occurrence_id>/", write(302, anonymous=LOGIN)),
+    page("GET", "devices/", read(200, anonymous=LOGIN)),
+    page(
+        "POST",
+        "devices/<int:device_id>/",
+        only_holder(302, anonymous=LOGIN),
+        {"name": "Kitchen tablet"},
+        acting=False,
+        subjects=("patient",),
+    ),
+    page("POST", "devices/calendar/", write(302, anonymous=LOGIN)),
+    page(
+        "GET",
+        "calendar/<str:token>.ics",
+        everyone(200, anonymous=200),
+        acting=False,
+        capability=True,
+    ),
+    page("GET", "api/schema/", everyone(200, anonymous=200), acting=False, subjects=("patient",)),
+    page("GET", "api/docs/", everyone(200, anonymous=200), acting=False, subjects=("patient",)),
+    # Django's admin: staff only, and none of these people is staff.
+    page("GET", "admin/", everyone(302, anonymous=302), acting=False, subjects=("patient",)),
+]
+
+
+class World:
+    """The people and one of everything for each subject."""
+
+    def __init__(self, make_person, receiver):
+        self.receiver = receiver
+        person = make_person
+        self.users = {
+            OWNER: person(f"owner-{MARK}@example.com", name=f"patient-{MARK}"),
+            CAREGIVER: person("caregiver@example.com"),
+            "other_caregiver": person("other-caregiver@example.com"),
+            THERAPIST: person("therapist@example.com"),
+            "revoked_therapist": person("revoked@example.com"),
+            "other_therapist": person("other-therapist@example.com"),
+            "other_patient": person("other-patient@example.com"),
+        }
+        owner, caregiver = self.users[OWNER], self.users[CAREGIVER]
+        CareRelation.objects.create(caregiver=caregiver, person=owner)
+        child = dependent_create(
+            caregiver=caregiver, name=f"child-{MARK}", time_zone="Europe/London"
+        )
+        # A second parent, so the caregiver in the matrix is not the last one and may leave.
+        CareRelation.objects.create(caregiver=person("second-parent@example.com"), person=child)
+        dependent_create(
+            caregiver=self.users["other_caregiver"],
+            name="Someone else's child",
+            time_zone="Europe/London",
+        )
+        self.subjects = {"patient": owner, "child": child}
+        for subject in self.subjects.values():
+            TherapistAccess.objects.create(therapist=self.users[THERAPIST], person=subject)
+            TherapistAccess.objects.create(
+                therapist=self.users["revoked_therapist"], person=subject, revoked_at=timezone.now()
+            )
+        TherapistAccess.objects.create(
+            therapist=self.users["other_therapist"], person=self.users["other_patient"]
+        )
+        self.data = {key: self._fill(subject) for key, subject in self.subjects.items()}
+        self.device = device_subscribe(user=owner, **self._subscription())
+        # Signed in once, outside the rolled-back requests, so their sessions stay.
+        self.clients = {role: APIClient() for role in ROLES["patient"]}
+        for role, client in self.clients.items():
+            if role != ANONYMOUS:
+                client.force_login(self.users[role])
+
+    def _subscription(self) -> dict:
+        subscription = self.receiver.new_subscription().as_dict()
+        return {
+            "endpoint": subscription["endpoint"],
+            "p256dh": subscription["keys"]["p256dh"],
+            "auth": subscription["keys"]["auth"],
+            "browser": "",
+            "user_agent": "",
+        }
+
+    def new_device_body(self) -> dict:
+        return self.receiver.new_subscription().as_dict()
+
+    def _fill(self, subject) -> dict:
+        safety_screen_record(person=subject, **NO)
+        massage_plan_save(
+            person=subject,
+            sessions=[SessionTime(weekday=1, at=time(18, 30))],
+            duration_minutes=15,
+            technique="swedish",
+            target_muscles=[f"muscle-{MARK}"],
+            given_by="caregiver",
+        )
+        stretch_routine_save(
+            person=subject,
+            times=[time(8, 0)],
+            stretches=[
+                StretchInput(
+                    name=f"stretch-{MARK}",
+                    target_muscle="gastrocnemius",
+                    side="both",
+                    hold_seconds=30,
+                    repetitions=3,
+                )
+            ],
+        )
+        checkin = checkin_create(
+            person=subject,
+            idempotency_key=uuid.uuid4(),
+            tone=2,
+            pain=5,
+            ease=5,
+            notes=f"checkin-note-{MARK}",
+        ).checkin
+        note_add(checkin=checkin, author=self.users[THERAPIST], text=f"therapist-note-{MARK}")
+        proposal = proposal_create(
+            person=subject, therapist=self.users[THERAPIST], message=f"proposal-{MARK}"
+        )
+        schedule = Schedule.objects.filter(person=subject, kind=Schedule.Kind.STRETCH).first()
+        occurrence = Occurrence.objects.create(
+            schedule=schedule,
+            kind=schedule.kind,
+            person=subject,
+            local_date=date(2026, 11, 2),
+            due_at=datetime(2026, 11, 2, 8, tzinfo=UTC),
+            status=Occurrence.Status.SENT,
+        )
+        feed = calendar_feed_enable(person=subject)
+        AccessLogEntry.objects.create(
+            therapist=self.users[THERAPIST], person=subject, path="/checkins/trend/"
+        )
+        return {
+            "person_id": subject.id,
+            "checkin_id": checkin.id,
+            "proposal_id": proposal.id,
+            "occurrence_id": occurrence.id,
+            "therapist_id": self.users[THERAPIST].id,
+            "device_id": self.device.id if hasattr(self, "device") else 0,
+            "token": feed.token,
+            "uidb64": "MQ",
+            "occurrence": occurrence,
+        }
+
+    def values(self, subject: str) -> dict:
+        return self.data[subject] | {"device_id": self.device.id}
+
+    def code(self, subject: str) -> str:
+        return invitation_create(
+            person=self.subjects[subject], role="caregiver", created_by=self.users[CAREGIVER]
+        )[1]
+
+    def token(self, subject: str) -> str:
+        return action_token(self.data[subject]["occurrence"])
+
+    def csv(self, subject: str) -> str:
+        return checkins_to_csv(self.subjects[subject].checkins.all())
+
+    def markers(self, subject: str) -> list[str]:
+        person = self.subjects[subject]
+        found = [
+            person.name,
+            f"muscle-{MARK}",
+            f"checkin-note-{MARK}",
+            f"therapist-note-{MARK}",
+            f"proposal-{MARK}",
+            f"stretch-{MARK}",
+        ]
+        return found + ([person.email] if person.email else [])
+
+    def client(self, role: str) -> APIClient:
+        client = self.clients[role]
+        client.credentials()
+        return client
+
+
+def fill(path: str, values: dict) -> str:
+    path = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values.get(m.group(1), "x-y")), path)
+    return path if path.startswith("/") else f"/{path}"
+
+
+def outcome(response):
+    if response.status_code == 302 and response["Location"].startswith(
+        resolve_url(settings.LOGIN_URL)
+    ):
+        return LOGIN
+    return response.status_code
+
+
+def call(world: World, op: Op, subject: str, role: str):
+    client = world.client(role)
+    path = fill(op.path, world.values(subject))
+    data = op.data(world, subject) if callable(op.data) else op.data
+    headers = {"HTTP_X_TONUS_PERSON": str(world.subjects[subject].id)} if op.acting else {}
+    method = getattr(client, op.method.lower())
+    if op.body == "csv":
+        return method(path, data=data, content_type="text/csv", **headers)
+    if op.method == "GET":
+        return method(path, data, **headers)
+    if op.body == "json":
+        return method(path, data, format="json", **headers)
+    return method(path, data, **headers)
+
+
+def op_id(op: Op) -> str:
+    return f"{op.method} {op.path if op.path.startswith('/') else '/' + op.path}"
+
+
+@pytest.fixture
+def world(make_person, receiver):
+    return World(make_person, receiver)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("op", API + PAGES, ids=op_id)
+def test_each_role_gets_exactly_what_it_may(world, op):
+    leaks, mismatches = [], []
+    for subject in op.subjects:
+        expected = op.expected(subject)
+        actual = {}
+        for role in ROLES[subject]:
+            # Each role sees the world as it was: what one role changed is rolled back.
+            cookies = copy.deepcopy(world.clients[role].cookies)
+            with transaction.atomic():
+                response = call(world, op, subject, role)
+                transaction.set_rollback(True)
+            world.clients[role].cookies = cookies  # a log-out or switch is undone too
+            actual[role] = outcome(response)
+            body = response.content.decode(errors="replace")
+            if role in (*OUTSIDERS, ANONYMOUS) and not op.capability:
+                leaks += [(subject, role, m) for m in world.markers(subject) if m in body]
+        if actual != expected:
+            mismatches.append(
+                (subject, {r: (actual[r], expected[r]) for r in actual if actual[r] != expected[r]})
+            )
+    assert not mismatches, f"(actual, expected) by role: {mismatches}"
+    assert not leaks, f"the subject's data reached someone outside the circle: {leaks}"
+
+
+def _routes(resolver=None, prefix=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route.startswith("admin/"):
+                yield "admin/"
+            elif not route.startswith("api/v1/"):
+                yield from _routes(pattern, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def test_the_matrix_covers_every_api_operation():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    in_schema = {
+        (method.upper(), path) for path, methods in schema["paths"].items() for method in methods
+    }
+    in_matrix = {(op.method, op.path) for op in API}
+
+    assert in_schema - in_matrix == set(), "endpoints with no row in the matrix"
+    assert in_matrix - in_schema == set(), "rows for endpoints that no longer exist"
+
+
+def test_the_matrix_covers_every_page():
+    in_matrix = {op.path for op in PAGES}
+
+    assert set(_routes()) - in_matrix == set(), "pages with no row in the matrix"
+
+
+def test_a_revoked_therapist_was_a_real_therapist_until_revoked(world):
+    """The revoked row is meaningful only if revoking is what took the access away."""
+    access = TherapistAccess.objects.get(
+        therapist=world.users["revoked_therapist"], person=world.subjects["patient"]
+    )
+    access.revoked_at = None
+    access.save()
+    client = world.client("revoked_therapist")
+    client.credentials(HTTP_X_TONUS_PERSON=str(world.subjects["patient"].id))
+    assert client.get("/api/v1/trends/").status_code == 200
+    access.revoked_at = timezone.now() - timedelta(seconds=1)
+    access.save()
+    assert client.get("/api/v1/trends/").status_code == 404
