@@ -66,21 +66,68 @@ class Upcoming:
     on_hold: str  # why it will not be sent, or ""
 
 
+def _massage_held(person: User) -> bool:
+    return (latest := safety_screen_latest(person=person)) is not None and latest.positive
+
+
+def _hold_reason(person: User, schedule: Schedule, day: date, massage_held: bool) -> str:
+    """Why a reminder on this day will not be sent, or ""."""
+    if person.is_paused_on(day):
+        return Occurrence.SkipReason.PAUSED
+    if massage_held and schedule.kind == Schedule.Kind.MASSAGE:
+        return Occurrence.SkipReason.SAFETY_HOLD
+    return ""
+
+
 def upcoming_reminders(*, user: User, now: datetime, days: int = 7) -> list[Upcoming]:
     """The person's reminders due in the next `days`, soonest first."""
     until = now + timedelta(days=days)
-    held = (latest := safety_screen_latest(person=user)) is not None and latest.positive
+    held = _massage_held(user)
     found = []
     for schedule in Schedule.objects.filter(person=user):
         rule = schedule_rule(schedule, user)
         day, due = first_after(rule, now)
         while due <= until:
-            reason = ""
-            if user.is_paused_on(day):
-                reason = Occurrence.SkipReason.PAUSED
-            elif held and schedule.kind == Schedule.Kind.MASSAGE:
-                reason = Occurrence.SkipReason.SAFETY_HOLD
+            reason = _hold_reason(user, schedule, day, held)
             found.append(Upcoming(schedule=schedule, local_date=day, due_at=due, on_hold=reason))
             day = next_day(rule, day)
             due = due_at(rule, day)
     return sorted(found, key=lambda upcoming: upcoming.due_at)
+
+
+@dataclass(frozen=True)
+class TodayItem:
+    schedule: Schedule
+    due_at: datetime
+    occurrence: Occurrence | None  # None until the reminder has fallen due
+    on_hold: str
+
+    @property
+    def done(self) -> bool:
+        return self.occurrence is not None and self.occurrence.status == Occurrence.Status.DONE
+
+
+def today_for(*, person: User, now: datetime) -> list[TodayItem]:
+    """The person's sessions and stretches on their local today, done or still to come."""
+    today = now.astimezone(person.time_zone).date()
+    held = _massage_held(person)
+    occurrences = {
+        o.schedule_id: o
+        for o in Occurrence.objects.filter(person=person, local_date=today, schedule__isnull=False)
+    }
+    items = []
+    for schedule in Schedule.objects.filter(person=person).select_related(
+        "massage_plan", "stretch_routine"
+    ):
+        rule = schedule_rule(schedule, person)
+        if not rule.falls_on(today):
+            continue
+        items.append(
+            TodayItem(
+                schedule=schedule,
+                due_at=due_at(rule, today),
+                occurrence=occurrences.get(schedule.id),
+                on_hold=_hold_reason(person, schedule, today, held),
+            )
+        )
+    return sorted(items, key=lambda item: item.due_at)

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from backend.reminders.selectors import upcoming_reminders
+from backend.plans.models import Schedule
+from backend.reminders.messages import massage_text, stretch_text
+from backend.reminders.selectors import today_for, upcoming_reminders
 
 # What the service worker stores on install, so the app shell opens with no network.
 SHELL_ASSETS = [
@@ -56,8 +58,18 @@ def _shell() -> tuple[list[str], str]:
 
 @login_required
 def home(request):
-    upcoming = upcoming_reminders(user=request.person, now=timezone.now(), days=7)[:6]
-    return render(request, "web/home.html", {"upcoming": upcoming})
+    now = timezone.now()
+    today = [
+        (
+            item,
+            massage_text(item.schedule.massage_plan)
+            if item.schedule.kind == Schedule.Kind.MASSAGE
+            else stretch_text(item.schedule.stretch_routine),
+        )
+        for item in today_for(person=request.person, now=now)
+    ]
+    upcoming = upcoming_reminders(user=request.person, now=now, days=7)[:6]
+    return render(request, "web/home.html", {"today": today, "upcoming": upcoming, "now": now})
 
 
 def offline(request):

@@ -2,10 +2,17 @@
 // Rendered by Django so the precache list names the current hashed static files.
 const VERSION = "{{ version }}";
 const SHELL_CACHE = `tonus-shell-${VERSION}`;
+// The last copy of the pages a person reads offline. Kept apart from the shell so that
+// logging out deletes every personal copy at once (see js/logout.js), and versioned with it
+// because a copy names that version's hashed static files.
+const PAGES_CACHE = `tonus-pages-${VERSION}`;
 const PRECACHE = {{ precache_json|safe }};
 const OFFLINE_URL = "/offline/";
 // Opened from a reminder or the home screen, often where the signal is poor.
 const CHECKIN_PAGE = "/checkins/new/";
+// Today, the plan and the trend: what a person wants to look at on a train or in a clinic
+// basement. Network first; offline, the last copy with a note saying so.
+const OFFLINE_PAGES = new Set(["/", "/plans/", "/checkins/trend/", CHECKIN_PAGE]);
 
 // The check-in outbox, the same file the check-in page uses: one reader and sender of the
 // IndexedDB queue for both. A classic worker cannot load ES modules, so that file is a plain
@@ -13,16 +20,22 @@ const CHECKIN_PAGE = "/checkins/new/";
 importScripts("{% static 'js/outbox.js' %}");
 
 self.addEventListener("install", (event) => {
+  // No skipWaiting here: an update waits until the person taps "Update now" (js/app.js), so
+  // a page never runs half old, half new. The first install activates at once anyway.
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(PRECACHE)));
-  self.skipWaiting();
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "skip-waiting") self.skipWaiting();
 });
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
+      const current = [SHELL_CACHE, PAGES_CACHE];
       const names = await caches.keys();
       await Promise.all(
-        names.filter((name) => name.startsWith("tonus-shell-") && name !== SHELL_CACHE)
+        names.filter((name) => name.startsWith("tonus-") && !current.includes(name))
           .map((name) => caches.delete(name)),
       );
       await self.clients.claim();
@@ -36,11 +49,11 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
 
   if (request.mode === "navigate") {
-    // Pages hold personal data and change often: from the network, the shell offline. Only
-    // the check-in page also keeps a copy (see checkinPage).
+    // Pages hold personal data and change often: from the network; offline, the last copy
+    // of the few pages kept for that, else the shell's offline page.
     const network = fetch(request);
-    if (url.pathname === CHECKIN_PAGE) {
-      event.respondWith(checkinPage(event, network));
+    if (OFFLINE_PAGES.has(url.pathname)) {
+      event.respondWith(networkThenCopy(event, url.pathname, network));
     } else {
       event.respondWith(network.catch(() => caches.match(OFFLINE_URL)));
     }
@@ -67,23 +80,31 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// The check-in page is the one page kept for offline use: network first, else the last copy.
-// The copy is stored under the bare path, so a reminder's /checkins/new/?occurrence=… finds
-// it too; the page's script takes the reminder from the address, not from the copy. It goes
-// in the shell cache because it names that shell's hashed files: a new version drops both.
-async function checkinPage(event, network) {
+// Network first, else the last copy. The copy is stored under the bare path, so a
+// reminder's /checkins/new/?occurrence=… finds it too; the check-in page's script takes the
+// reminder from the address, not from the copy.
+async function networkThenCopy(event, path, network) {
   try {
     const response = await network;
     // Only a real page: not the login redirect of an expired session, not an error page.
     if (response.ok && response.type === "basic") {
       const copy = response.clone();
-      event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.put(CHECKIN_PAGE, copy)));
+      event.waitUntil(caches.open(PAGES_CACHE).then((cache) => cache.put(path, copy)));
     }
     return response;
   } catch {
-    const cached = await caches.match(CHECKIN_PAGE, { ignoreVary: true });
-    return cached || caches.match(OFFLINE_URL);
+    const cached = await caches.match(path, { cacheName: PAGES_CACHE, ignoreVary: true });
+    if (!cached) return caches.match(OFFLINE_URL);
+    // The check-in page works offline on its own; the others say they are a saved copy.
+    return path === CHECKIN_PAGE ? cached : markedAsCopy(cached);
   }
+}
+
+// Each page carries a hidden note (web/base.html) saying it is the copy from the time it was
+// made; offline, the copy is shown with the note visible.
+async function markedAsCopy(response) {
+  const html = (await response.text()).replace('id="offline-copy" hidden', 'id="offline-copy"');
+  return new Response(html, { status: 200, headers: response.headers });
 }
 
 // Background Sync: the check-in page registers this tag when a check-in could not be sent.

@@ -130,26 +130,6 @@ def test_the_manifest_makes_tonus_installable(live_server, phone, make_person):
     phone.screenshot("installable-home")
 
 
-def test_the_app_shell_opens_with_the_network_cut(live_server, phone, make_person):
-    person = make_person("offline@example.com")
-    page = phone.page
-    phone.log_in(person.email, PASSWORD)
-    phone.wait_for_service_worker_control()
-    online_background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert online_background != "rgba(0, 0, 0, 0)", "the stylesheet did not load online"
-
-    phone.context.set_offline(True)
-    for step, path in (("home", "/"), ("settings", "/accounts/settings/")):
-        phone.open(path)
-        # The address stays what the person opened; the worker answers with its shell.
-        expect(page).to_have_url(phone.origin + path)
-        expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
-        # Styled from the worker's cache, so it looks like Tonus and not a browser error.
-        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        assert background == online_background, path
-        phone.screenshot(f"offline-{step}")
-
-
 def test_sign_up_shows_what_is_wrong_next_to_the_field(live_server, phone):
     page = phone.page
     phone.open("/accounts/signup/")

@@ -90,3 +90,18 @@ def test_the_api_schema_and_its_docs_are_served(client):
     assert {"/api/v1/accounts/signup/", "/api/v1/devices/", "/api/v1/reminders/test/"} <= set(paths)
     assert docs.status_code == 200
     assert "swagger-ui" in docs.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_manifest_shortcuts_open_check_in_and_today(client, person):
+    shortcuts = json.loads(client.get("/manifest.webmanifest").content)["shortcuts"]
+    client.force_login(person)
+
+    opened = {s["name"]: client.get(s["url"]) for s in shortcuts}
+
+    assert set(opened) == {"Check in", "Today"}
+    assert opened["Check in"].templates[0].name == "checkins/new.html"
+    assert "Today" in opened["Today"].content.decode()
+    for shortcut in shortcuts:
+        width, _height = png_size(fetch(client, shortcut["icons"][0]["src"]))
+        assert shortcut["icons"][0]["sizes"] == f"{width}x{width}"

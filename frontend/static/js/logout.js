@@ -1,14 +1,12 @@
 import "./outbox.js";
 
 // Logging out leaves nothing of the person's health data on a shared phone: check-ins still
-// waiting to be sent (after asking) and the cached copy of the check-in page.
-const CHECKIN_PAGE = "/checkins/new/";
-
+// waiting to be sent (after asking) and the copies of pages kept for offline use (sw.js).
 async function forgetThisPhone() {
   await self.tonusOutbox.clear();
   if ("caches" in self) {
     for (const name of await caches.keys()) {
-      if (name.startsWith("tonus-")) await (await caches.open(name)).delete(CHECKIN_PAGE);
+      if (name.startsWith("tonus-pages-")) await caches.delete(name);
     }
   }
 }
