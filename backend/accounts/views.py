@@ -17,7 +17,7 @@ def sign_up(request):
     if request.method == "POST" and form.is_valid():
         user = user_sign_up(**form.cleaned_data)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("home")
+        return redirect("plan-start")
     status = 400 if form.errors else 200
     return render(request, "registration/sign_up.html", {"form": form}, status=status)
 

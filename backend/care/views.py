@@ -43,7 +43,7 @@ def care_page(request):
         messages.success(
             request, _("%(name)s added. You are now managing their plan.") % {"name": person.name}
         )
-        return redirect("plans")
+        return redirect("plan-start")
     status = 400 if form.errors else 200
     return render(request, "care/people.html", _care_context(request, form=form), status=status)
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from timezone_field import TimeZoneFormField
 
 from backend.plans.models import (
     COMMON_MUSCLES,
@@ -153,3 +154,63 @@ class ProposalForm(forms.ModelForm):
             "technique": _("New technique (optional)"),
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 3})}
+
+
+class StarterPlanForm(SafetyScreenForm):
+    """Onboarding on one screen: the suggested first plan, adjusted in a few taps, and safety."""
+
+    time_zone = TimeZoneFormField(
+        label=_("Time zone"),
+        use_pytz=False,
+        help_text=_("Reminders arrive at this zone's local time."),
+    )
+    first_day = forms.TypedChoiceField(
+        label=_("Massage: first day"), choices=WEEKDAYS, coerce=int, initial=1
+    )
+    second_day = forms.TypedChoiceField(
+        label=_("Massage: second day"), choices=WEEKDAYS, coerce=int, initial=4
+    )
+    massage_time = forms.TimeField(label=_("Massage at"), widget=TIME_WIDGET, initial="18:00")
+    duration_minutes = forms.TypedChoiceField(
+        label=_("Session length"),
+        choices=[(15, _("15 minutes")), (20, _("20 minutes"))],
+        coerce=int,
+        initial=15,
+        widget=forms.RadioSelect,
+        help_text=_("First sessions are short, to see how the muscles respond."),
+    )
+    given_by = forms.ChoiceField(
+        label=_("Who gives the massage?"),
+        choices=GivenBy.choices,
+        initial=GivenBy.SELF,
+        widget=forms.RadioSelect,
+    )
+    stretch_time = forms.TimeField(
+        label=_("Daily calf and hamstring stretches at"), widget=TIME_WIDGET, initial="08:00"
+    )
+
+    field_order = [
+        "time_zone", "first_day", "second_day", "massage_time", "duration_minutes", "given_by",
+        "stretch_time",
+    ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("first_day") is not None and cleaned.get("first_day") == cleaned.get(
+            "second_day"
+        ):
+            self.add_error("second_day", _("Put the two sessions on different days."))
+        return cleaned
+
+    def plan_fields(self):
+        return [self[name] for name in self.field_order]
+
+    def safety_fields(self):
+        return [self[name] for name in SafetyScreen.QUESTIONS]
+
+    def answers(self) -> dict[str, bool]:
+        return {question: self.cleaned_data[question] for question in SafetyScreen.QUESTIONS}

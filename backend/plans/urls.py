@@ -4,6 +4,7 @@ from backend.plans import views
 
 urlpatterns = [
     path("", views.plans_overview, name="plans"),
+    path("start/", views.plan_start, name="plan-start"),
     path("massage/", views.massage_plan_edit, name="massage-plan"),
     path("stretches/", views.stretch_routine_edit, name="stretch-routine"),
     path("proposals/", views.proposal_new, name="proposal-new"),

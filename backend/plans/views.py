@@ -12,9 +12,11 @@ from backend.plans.forms import (
     MassagePlanForm,
     ProposalForm,
     SafetyScreenForm,
+    StarterPlanForm,
     StretchFormSet,
     StretchTimesForm,
 )
+from backend.plans.onboarding import has_plan, starter_plan_create
 from backend.plans.selectors import (
     massage_plan_of,
     proposals_for_person,
@@ -22,6 +24,7 @@ from backend.plans.selectors import (
     stretch_routine_of,
 )
 from backend.plans.services import (
+    SessionTime,
     StretchInput,
     massage_plan_save,
     proposal_create,
@@ -46,6 +49,48 @@ def _overview(request, proposal_form=None, status=200):
         },
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_start(request):
+    """Onboarding: the suggested first plan and the safety questions on one screen."""
+    person = request.person
+    if has_plan(person=person):
+        return redirect("plans")
+    initial = {"time_zone": person.time_zone}
+    if person.is_dependent:
+        initial["given_by"] = "caregiver"
+    form = StarterPlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        screen = starter_plan_create(
+            person=person,
+            time_zone=data["time_zone"],
+            sessions=[
+                SessionTime(weekday=day, at=data["massage_time"])
+                for day in sorted((data["first_day"], data["second_day"]))
+            ],
+            duration_minutes=data["duration_minutes"],
+            given_by=data["given_by"],
+            stretch_at=data["stretch_time"],
+            answers=form.answers(),
+        )
+        if screen.positive:
+            messages.warning(
+                request,
+                _(
+                    "Your plan is saved. Massage reminders wait until you have talked with your "
+                    "clinician; stretch reminders start tomorrow."
+                ),
+            )
+        else:
+            messages.success(
+                request, _("Your plan is ready. Turn on reminders below to get them on this phone.")
+            )
+        return redirect(f"{reverse('home')}#reminders")
+    status = 400 if form.errors else 200
+    return render(request, "plans/start.html", {"form": form}, status=status)
 
 
 @login_required

@@ -29,7 +29,7 @@ def test_the_sign_up_page_creates_the_person_and_signs_them_in(client, sign_up_p
     response = sign_up_page()
 
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/plans/start/"  # onboarding: the first plan
     person = User.objects.get(email="new@example.com")
     assert str(person.time_zone) == "Europe/Madrid"
     assert client.get("/").status_code == 200

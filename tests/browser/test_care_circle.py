@@ -52,6 +52,8 @@ def test_a_caregiver_shares_a_childs_plan_with_a_parent_and_a_therapist_then_rev
     page.get_by_label("Time zone").select_option("Europe/London")
     page.get_by_role("button", name="Add", exact=True).tap()
     expect(page.locator("#acting-for")).to_contain_text("Managing Emily")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Emily's first plan")
+    page.get_by_role("link", name="Skip: I will make my own plan").tap()
     page.get_by_role("link", name="Plan daily stretches").tap()
     page.get_by_label("Stretch at").fill("08:00")
     page.locator("#id_stretch-0-name").fill("Calf stretch")

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from webpush.models import PushInformation, SubscriptionInfo
 
 from backend.accounts.models import User
+from backend.plans.models import SafetyScreen, Schedule
 from backend.reminders.selectors import devices_for_person
 from tests.conftest import PASSWORD
 
@@ -32,10 +33,23 @@ def test_a_new_person_signs_up_turns_on_reminders_and_sees_the_test_notification
     expect(page.get_by_label("Time zone", exact=True)).to_have_value("America/New_York")
     phone.screenshot("sign-up")
     phone.sign_up(NEW_PERSON, STRONG_PASSWORD)
+
+    # Onboarding: the suggested first plan is filled in; five safety answers and one tap.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your first plan")
+    expect(page.get_by_label("Time zone", exact=True)).to_have_value("America/New_York")
+    expect(page.get_by_label("Massage at")).to_have_value("18:00")
+    phone.screenshot("first-plan")
+    for question in SafetyScreen.QUESTIONS:
+        page.locator(f'input[name="{question}"][value="no"]').check()
+    page.get_by_role("button", name="Start my plan").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello")
+    expect(page.locator(".messages")).to_contain_text("Your plan is ready")
+    expect(page.locator("#today")).to_contain_text("Calf stretch, 3 × 30 s")
+    expect(page.locator("#upcoming li").first).to_be_visible()
     phone.screenshot("home")
     person = User.objects.get(email=NEW_PERSON)
     assert str(person.time_zone) == "America/New_York"
+    assert Schedule.objects.filter(person=person).count() == 3  # two sessions, one stretch time
 
     # Someone who set up the phone abroad fixes the zone in settings.
     page.get_by_role("link", name="Settings", exact=True).tap()

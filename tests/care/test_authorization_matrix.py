@@ -385,6 +385,9 @@ PAGES = [
         subjects=("patient",),
     ),
     page("GET", "plans/", read(200, anonymous=LOGIN)),
+    # Onboarding: someone who already has a plan (as both subjects do) is sent to it.
+    page("GET", "plans/start/", read(302, anonymous=LOGIN)),
+    page("POST", "plans/start/", write(302, anonymous=LOGIN), {"time_zone": "Europe/Madrid"}),
     page("GET", "plans/massage/", read(200, anonymous=LOGIN)),
     page("POST", "plans/massage/", write(302, anonymous=LOGIN), MASSAGE_FORM),
     page("GET", "plans/stretches/", read(200, anonymous=LOGIN)),
