@@ -1,8 +1,10 @@
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_protect
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -10,8 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
 
+from backend.accounts.export import person_data_json
 from backend.accounts.models import User
-from backend.accounts.services import user_sign_up, user_update
+from backend.accounts.services import account_delete, user_sign_up, user_update
+from backend.care.access import managed_person
 from backend.plans.api import LocalTimeField
 
 
@@ -94,3 +98,41 @@ class MeApi(APIView):
         serializer.is_valid(raise_exception=True)
         user = user_update(user=request.user, **serializer.validated_data)
         return Response(PersonSerializer(user).data)
+
+
+class PasswordConfirmSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    def validate_password(self, value: str) -> str:
+        if not self.context["user"].check_password(value):
+            raise serializers.ValidationError("That is not your password.")
+        return value
+
+
+class AccountDeleteApi(APIView):
+    @extend_schema(
+        request=PasswordConfirmSerializer,
+        responses={204: None},
+        description="Deletes the account and everything recorded for it, and children in its "
+        "care who have no other caregiver. Asks for the password again.",
+    )
+    def post(self, request):
+        serializer = PasswordConfirmSerializer(data=request.data, context={"user": request.user})
+        serializer.is_valid(raise_exception=True)
+        user = request.user
+        logout(request)
+        account_delete(user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ExportApi(APIView):
+    """All the data Tonus holds about the person (or the child they care for), as JSON."""
+
+    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
+    def get(self, request):
+        person = managed_person(request)
+        response = HttpResponse(
+            person_data_json(person=person), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="tonus-data.json"'
+        return response

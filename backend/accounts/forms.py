@@ -73,3 +73,21 @@ class SettingsForm(forms.ModelForm):
             field = "quiet_hours_end" if end is None else "quiet_hours_start"
             self.add_error(field, _("Quiet hours need both a start and an end."))
         return cleaned
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password, to confirm"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password

@@ -3,6 +3,8 @@
 import zoneinfo
 
 from django.db import transaction
+from django.db.models import Count
+from webpush.models import SubscriptionInfo
 
 from backend.accounts.models import User
 from backend.plans.services import schedules_follow_person
@@ -31,3 +33,23 @@ def user_update(*, user: User, **fields) -> User:
         # A person who moves keeps their wall-clock times in the new zone.
         schedules_follow_person(person=user)
     return user
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Deletes the person and all that is theirs: plans, reminders, check-ins, devices,
+    invitations, care relations and the therapist access log. Children in their care who
+    have no other caregiver are deleted with them: no one would be left to see their data.
+    """
+    in_care = User.objects.filter(caregivers__caregiver=user, email__isnull=True).values("id")
+    # Counted apart from the filter above, which would count this caregiver alone.
+    alone = (
+        User.objects.filter(id__in=in_care)
+        .annotate(caregiver_count=Count("caregivers"))
+        .filter(caregiver_count=1)
+    )
+    for dependent in alone:
+        dependent.delete()
+    # django-webpush keeps the subscription itself apart from the user's link to it.
+    SubscriptionInfo.objects.filter(webpush_info__user=user).delete()
+    user.delete()

@@ -6,6 +6,7 @@ from backend.accounts import views
 urlpatterns = [
     path("signup/", views.sign_up, name="signup"),
     path("settings/", views.settings_page, name="settings"),
+    path("delete/", views.account_delete_page, name="account-delete"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     # Django's own views for logout (POST only) and the password reset flow.
     path("", include("django.contrib.auth.urls")),

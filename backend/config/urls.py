@@ -12,6 +12,8 @@ from backend.reminders import views as reminders_views
 api_v1 = [
     path("accounts/signup/", accounts_api.SignUpApi.as_view(), name="api-signup"),
     path("accounts/me/", accounts_api.MeApi.as_view(), name="api-me"),
+    path("accounts/delete/", accounts_api.AccountDeleteApi.as_view(), name="api-account-delete"),
+    path("export/", accounts_api.ExportApi.as_view(), name="api-export"),
     path("plans/massage/", plans_api.MassagePlanApi.as_view(), name="api-massage-plan"),
     path("plans/stretches/", plans_api.StretchRoutineApi.as_view(), name="api-stretch-routine"),
     path("plans/proposals/", plans_api.ProposalApi.as_view(), name="api-proposals"),

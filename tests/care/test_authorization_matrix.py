@@ -41,6 +41,7 @@ from backend.reminders.calendar import calendar_feed_enable
 from backend.reminders.messages import action_token
 from backend.reminders.models import Occurrence
 from backend.reminders.services import device_subscribe
+from tests.conftest import PASSWORD
 from tests.plans.conftest import NO, massage_plan, stretch_routine
 
 OWNER, CAREGIVER, THERAPIST = "owner", "caregiver", "therapist"
@@ -166,6 +167,16 @@ API = [
         acting=False,
         subjects=("patient",),
     ),
+    # Deleting one's own account: any signed-in login, with its password.
+    Op(
+        "POST",
+        "/api/v1/accounts/delete/",
+        everyone(204),
+        {"password": PASSWORD},
+        acting=False,
+        subjects=("patient",),
+    ),
+    Op("GET", "/api/v1/export/", manage(200)),
     Op(
         "POST",
         "/api/v1/accounts/signup/",
@@ -329,6 +340,14 @@ PAGES = [
         "accounts/settings/",
         everyone(302, anonymous=LOGIN),
         {"name": "Renamed", "time_zone": "Europe/Madrid"},
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "POST",
+        "accounts/delete/",
+        everyone(LOGIN, anonymous=LOGIN),
+        {"delete-password": PASSWORD},
         acting=False,
         subjects=("patient",),
     ),

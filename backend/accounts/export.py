@@ -1,0 +1,122 @@
+"""Everything Tonus holds about one person, for them to download (the right of access).
+
+Secrets that would let someone act as the person are left out: password hash, push keys,
+the calendar address and invitation codes (only their hashes are kept anyway).
+"""
+
+import json
+import zoneinfo
+from datetime import UTC, datetime
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from backend.accounts.models import User
+from backend.care.models import AccessLogEntry, CareRelation, Invitation, TherapistAccess
+from backend.checkins.models import Baseline, CheckIn, Flag, Note
+from backend.plans.models import (
+    MassagePlan,
+    PlanChange,
+    Proposal,
+    SafetyScreen,
+    Schedule,
+    Stretch,
+    StretchRoutine,
+)
+from backend.reminders.models import CalendarFeed, Occurrence
+from backend.reminders.selectors import devices_with_info
+
+
+def _rows(queryset, *fields) -> list[dict]:
+    return list(queryset.values(*fields))
+
+
+def person_data(*, person: User, now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    devices = [
+        {"name": d.tonus_device.name if hasattr(d, "tonus_device") else "", "browser": d.browser}
+        for d in devices_with_info(user=person)
+    ]
+    return {
+        "exported_at": now.astimezone(UTC).isoformat(),
+        "person": {
+            "email": person.email,
+            "name": person.name,
+            "birth_year": person.birth_year,
+            "time_zone": str(person.time_zone),
+            "quiet_hours_start": person.quiet_hours_start,
+            "quiet_hours_end": person.quiet_hours_end,
+            "reminders_paused": person.reminders_paused,
+            "paused_until": person.paused_until,
+            "discreet_notifications": person.discreet_notifications,
+            "date_joined": person.date_joined,
+        },
+        "massage_plan": _rows(
+            MassagePlan.objects.filter(person=person),
+            "duration_minutes", "technique", "target_muscles", "given_by", "created_at",
+            "updated_at",
+        ),
+        "stretch_routine": _rows(StretchRoutine.objects.filter(person=person), "updated_at"),
+        "stretches": _rows(
+            Stretch.objects.filter(routine__person=person),
+            "name", "target_muscle", "side", "hold_seconds", "repetitions",
+        ),
+        "schedules": _rows(
+            Schedule.objects.filter(person=person),
+            "kind", "weekday", "local_time", "time_zone", "next_due_at",
+        ),
+        "safety_screens": _rows(
+            SafetyScreen.objects.filter(person=person), "answered_at", *SafetyScreen.QUESTIONS
+        ),
+        "plan_changes": _rows(PlanChange.objects.filter(person=person), "changed_at", "summary"),
+        "plan_suggestions": _rows(
+            Proposal.objects.filter(person=person),
+            "therapist__name", "message", "duration_minutes", "technique", "status",
+            "created_at", "decided_at",
+        ),
+        "reminders": _rows(
+            Occurrence.objects.filter(person=person),
+            "kind", "local_date", "due_at", "status", "skip_reason", "sent_at", "done_at",
+        ),
+        "checkins": _rows(
+            CheckIn.objects.filter(person=person).order_by("recorded_at"),
+            "id", "recorded_at", "tone", "pain", "ease", "rom_joint", "rom_degrees",
+            "rom_change", "minutes", "technique", "worse_after", "stress", "sleep", "milestone",
+            "notes",
+        ),
+        "therapist_notes": _rows(
+            Note.objects.filter(checkin__person=person),
+            "checkin_id", "author__name", "text", "created_at",
+        ),
+        "baseline": _rows(Baseline.objects.filter(person=person), "checkin_id", "set_at"),
+        "flags": _rows(
+            Flag.objects.filter(person=person), "kind", "checkin_id", "created_at", "resolved_at"
+        ),
+        "caregivers": _rows(
+            CareRelation.objects.filter(person=person), "caregiver__name", "created_at"
+        ),
+        "therapists": _rows(
+            TherapistAccess.objects.filter(person=person),
+            "therapist__name", "therapist__email", "granted_at", "revoked_at",
+        ),
+        "therapist_access_log": _rows(
+            AccessLogEntry.objects.filter(person=person), "therapist__name", "path", "at"
+        ),
+        "invitations": _rows(
+            Invitation.objects.filter(person=person),
+            "role", "created_at", "expires_at", "accepted_at",
+        ),
+        "calendar_feed_on": CalendarFeed.objects.filter(person=person).exists(),
+        "devices": devices,
+    }  # fmt: skip
+
+
+class ExportEncoder(DjangoJSONEncoder):
+    def default(self, o):
+        if isinstance(o, zoneinfo.ZoneInfo):
+            return str(o)
+        return super().default(o)
+
+
+def person_data_json(*, person: User) -> str:
+    return json.dumps(person_data(person=person), cls=ExportEncoder, indent=2, ensure_ascii=False)
