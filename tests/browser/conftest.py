@@ -154,6 +154,7 @@ class Phone:
     origin: str
     test_name: str
     page_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     def open(self, path: str) -> None:
         self.page.goto(self.origin + path)
@@ -302,6 +303,12 @@ def phone(request, browser: Browser, live_server) -> Iterator[Phone]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     device = Phone(context=context, page=page, origin=origin, test_name=request.node.name)
     page.on("pageerror", lambda error: device.page_errors.append(str(error)))
+
+    def note_csp(message) -> None:
+        if "Content Security Policy" in message.text:
+            device.csp_violations.append(message.text)
+
+    page.on("console", note_csp)
     yield device
     if getattr(request.node, "browser_failed", False):
         # What the phone showed when the test failed, and any uncaught script errors.
@@ -314,3 +321,5 @@ def phone(request, browser: Browser, live_server) -> Iterator[Phone]:
                 "\n".join(device.page_errors)
             )
     context.close()
+    # Every browser test doubles as a check that the pages run under the strict CSP.
+    assert not device.csp_violations, "\n".join(device.csp_violations)

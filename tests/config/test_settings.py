@@ -69,3 +69,17 @@ def test_the_deploy_check_warns_when_reminders_have_no_keys(tmp_path):
 
     assert result.returncode != 0
     assert "reminders.W001" in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_forbid_inline_scripts_and_framing(client):
+    response = client.get("/accounts/login/")
+
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert policy["frame-ancestors"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
