@@ -55,6 +55,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "webpush",
     "csp",
+    "axes",
 ]
 LOCAL_APPS = [
     "backend.accounts",
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.care.access.ActingPersonMiddleware",
     "backend.accounts.middleware.PersonTimezoneMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "backend.config.urls"
@@ -121,6 +124,18 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
+# Log-in guessing: after 5 wrong passwords for one address from one network address, that
+# pair waits an hour; a right password resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

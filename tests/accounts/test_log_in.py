@@ -1,7 +1,10 @@
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from tests.conftest import PASSWORD
 
@@ -51,3 +54,42 @@ def test_password_reset_does_not_reveal_whether_an_address_has_an_account(client
 
     assert response["Location"] == "/accounts/password_reset/done/"
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_guessing_a_password_locks_that_account_out_from_there_for_an_hour(client, person):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": person.email, "password": "guess"})
+
+    locked = client.post("/accounts/login/", {"username": person.email, "password": PASSWORD})
+
+    assert locked.status_code == 429
+    assert "Too many tries" in locked.content.decode()
+    assert client.get("/").status_code == 302  # the right password did not get in either
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        again = client.post("/accounts/login/", {"username": person.email, "password": PASSWORD})
+        assert again.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_right_password_before_the_limit_resets_the_count(client, person):
+    for _ in range(4):
+        client.post("/accounts/login/", {"username": person.email, "password": "guess"})
+    client.post("/accounts/login/", {"username": person.email, "password": PASSWORD})
+    client.post("/accounts/logout/")
+    for _ in range(4):
+        client.post("/accounts/login/", {"username": person.email, "password": "guess"})
+
+    response = client.post("/accounts/login/", {"username": person.email, "password": PASSWORD})
+
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_reset_says_the_same_whether_or_not_the_address_has_an_account(client, person):
+    known = client.post("/accounts/password_reset/", {"email": person.email}, follow=True)
+    unknown = client.post("/accounts/password_reset/", {"email": "nobody@example.com"}, follow=True)
+
+    assert known.redirect_chain == unknown.redirect_chain
+    assert known.content == unknown.content
+    assert len(mail.outbox) == 1
