@@ -8,6 +8,19 @@ const METRICS = {
   rom_degrees: { range: null },
 };
 
+// Month and day names on the time axis in the page's language: uPlot's own are English.
+function dateNames(language) {
+  const names = (count, options, date) =>
+    Array.from({ length: count }, (_, i) =>
+      new Intl.DateTimeFormat(language, { ...options, timeZone: "UTC" }).format(date(i)),
+    );
+  const month = (style) => names(12, { month: style }, (i) => Date.UTC(2021, i, 1));
+  // 3 January 2021 was a Sunday, where uPlot's week starts.
+  const weekday = (style) => names(7, { weekday: style }, (i) => Date.UTC(2021, 0, 3 + i));
+  return { MMMM: month("long"), MMM: month("short"), WWWW: weekday("long"), WWW: weekday("short") };
+}
+const DATE_NAMES = dateNames(document.documentElement.lang || undefined);
+
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
 // Dashed vertical lines where the plan changed, so a change in the trend can be read against it.
@@ -49,6 +62,7 @@ function draw(element, data) {
     width: element.clientWidth,
     height: 180,
     legend: { show: false },
+    fmtDate: (template) => window.uPlot.fmtDate(template, DATE_NAMES),
     cursor: { show: false },
     scales: { x: { time: true }, y: metric.range ? { range: metric.range } : {} },
     axes: [
