@@ -241,3 +241,36 @@ def test_an_old_check_in_date_shows_spanish_month_names(as_spanish, spanish):
 
     assert "Resumen de enero 2026" in page
     assert "1 registro" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_childs_reminder_reaches_each_caregiver_in_their_own_language(
+    make_person, receiver, celery_worker
+):
+    from django.core.management import call_command
+
+    from backend.care.models import CareRelation
+    from backend.care.services import dependent_create
+    from backend.reminders.services import device_subscribe
+
+    mother = make_person("madre@example.com", language="es")
+    father = make_person("father@example.com", language="en")
+    child = dependent_create(caregiver=mother, name="Emily", time_zone="Europe/Madrid")
+    CareRelation.objects.create(caregiver=father, person=child)
+    phones = {}
+    for parent in (mother, father):
+        phone = receiver.new_subscription()
+        device_subscribe(user=parent, endpoint=phone.endpoint, p256dh=phone.p256dh, auth=phone.auth)
+        phones[parent.language] = phone
+    stretch_routine_save(person=child, times=[time(8, 0)], stretches=[CALF], now=timezone.now())
+
+    due = Schedule.objects.get(person=child).next_due_at
+    call_command("dispatch_reminders", "--at", due.isoformat())
+
+    receiver.wait_for(2, timeout=30)
+    [spanish] = receiver.messages_for(phones["es"])
+    [english] = receiver.messages_for(phones["en"])
+    assert spanish.json()["title"] == "Estiramientos de Emily"
+    assert spanish.json()["actions"][0]["title"] == "Hecho"
+    assert english.json()["title"] == "Emily's stretches"
+    assert english.json()["actions"][0]["title"] == "Done"

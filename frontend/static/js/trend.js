@@ -8,18 +8,21 @@ const METRICS = {
   rom_degrees: { range: null },
 };
 
-// Month and day names on the time axis in the page's language: uPlot's own are English.
-function dateNames(language) {
-  const names = (count, options, date) =>
-    Array.from({ length: count }, (_, i) =>
-      new Intl.DateTimeFormat(language, { ...options, timeZone: "UTC" }).format(date(i)),
-    );
-  const month = (style) => names(12, { month: style }, (i) => Date.UTC(2021, i, 1));
-  // 3 January 2021 was a Sunday, where uPlot's week starts.
-  const weekday = (style) => names(7, { weekday: style }, (i) => Date.UTC(2021, 0, 3 + i));
-  return { MMMM: month("long"), MMM: month("short"), WWWW: weekday("long"), WWW: weekday("short") };
+// Dates on the time axis as the page's language writes them ("17 oct", "Oct 17"): uPlot's own
+// are English and month first. Hours when ticks are under a day apart, months and years when
+// they are a month or more apart.
+function timeTicks(language) {
+  const format = (options) => new Intl.DateTimeFormat(language, options);
+  const hour = format({ hour: "numeric", minute: "2-digit" });
+  const day = format({ day: "numeric", month: "short" });
+  const month = format({ month: "short", year: "numeric" });
+  const DAY = 86400;
+  return (u, splits, axis, space, increment) => {
+    const style = increment < DAY ? hour : increment < 28 * DAY ? day : month;
+    return splits.map((t) => style.format(new Date(t * 1000)));
+  };
 }
-const DATE_NAMES = dateNames(document.documentElement.lang || undefined);
+const TIME_TICKS = timeTicks(document.documentElement.lang || undefined);
 
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
@@ -62,11 +65,10 @@ function draw(element, data) {
     width: element.clientWidth,
     height: 180,
     legend: { show: false },
-    fmtDate: (template) => window.uPlot.fmtDate(template, DATE_NAMES),
     cursor: { show: false },
     scales: { x: { time: true }, y: metric.range ? { range: metric.range } : {} },
     axes: [
-      { stroke: text, grid: { stroke: css("--border") } },
+      { stroke: text, grid: { stroke: css("--border") }, values: TIME_TICKS },
       {
         stroke: text,
         grid: { stroke: css("--border") },
