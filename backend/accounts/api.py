@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -29,6 +31,7 @@ class PersonSerializer(serializers.Serializer):
     reminders_paused = serializers.BooleanField()
     paused_until = serializers.DateField(allow_null=True)
     discreet_notifications = serializers.BooleanField()
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
 
 
 # Anonymous requests are not CSRF-checked by DRF; signing up logs the browser in,
@@ -42,11 +45,12 @@ class SignUpApi(APIView):
         password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
         time_zone = TimeZoneSerializerField(use_pytz=False)
         name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+        language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
         def validate_email(self, value: str) -> str:
             email = User.objects.normalize_email(value)
             if User.objects.filter(email__iexact=email).exists():
-                raise serializers.ValidationError("An account with this email already exists.")
+                raise serializers.ValidationError(_("An account with this email already exists."))
             return email
 
         def validate(self, attrs):
@@ -74,6 +78,7 @@ class MeApi(APIView):
         reminders_paused = serializers.BooleanField(required=False)
         paused_until = serializers.DateField(required=False, allow_null=True)
         discreet_notifications = serializers.BooleanField(required=False)
+        language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
         def validate(self, attrs):
             person = self.context["person"]
@@ -82,7 +87,7 @@ class MeApi(APIView):
             if (start is None) != (end is None):
                 field = "quiet_hours_end" if end is None else "quiet_hours_start"
                 raise serializers.ValidationError(
-                    {field: "Quiet hours need both a start and an end."}
+                    {field: _("Quiet hours need both a start and an end.")}
                 )
             return attrs
 

@@ -46,6 +46,7 @@ class SettingsForm(forms.ModelForm):
         model = User
         fields = [
             "name",
+            "language",
             "time_zone",
             "quiet_hours_start",
             "quiet_hours_end",
@@ -54,6 +55,7 @@ class SettingsForm(forms.ModelForm):
             "discreet_notifications",
         ]
         help_texts = {
+            "language": _("For pages and reminders."),
             "time_zone": _("Reminders arrive at this zone's local time."),
             "quiet_hours_start": _("A reminder due in quiet hours waits until they end."),
             "reminders_paused": _("For a holiday: no reminders until you turn this off."),
@@ -65,6 +67,14 @@ class SettingsForm(forms.ModelForm):
             "quiet_hours_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "paused_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted without it (an older page) keeps the language already chosen.
+        self.fields["language"].required = False
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean(self):
         cleaned = super().clean()

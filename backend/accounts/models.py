@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +16,17 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_dependent(self, *, name: str, time_zone, birth_year: int | None = None):
+    def create_dependent(
+        self, *, name: str, time_zone, birth_year: int | None = None, language: str | None = None
+    ):
         """A person with no login of their own (a child), looked after by caregivers."""
-        user = self.model(email=None, name=name, time_zone=time_zone, birth_year=birth_year)
+        user = self.model(
+            email=None,
+            name=name,
+            time_zone=time_zone,
+            birth_year=birth_year,
+            language=language or settings.LANGUAGE_CODE,
+        )
         user.set_unusable_password()
         user.save(using=self._db)
         return user
@@ -53,6 +62,10 @@ class User(AbstractUser):
     paused_until = models.DateField(_("paused until"), null=True, blank=True)
     # Lock-screen text with no health words.
     discreet_notifications = models.BooleanField(_("discreet notifications"), default=False)
+    # Pages and reminders are written in this language; each name is shown in its own language.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import translation
 from webpush.models import SubscriptionInfo
 
 from backend.accounts.models import User
@@ -12,10 +13,21 @@ from backend.plans.services import schedules_follow_person
 
 @transaction.atomic
 def user_sign_up(
-    *, email: str, password: str, time_zone: zoneinfo.ZoneInfo, name: str = ""
+    *,
+    email: str,
+    password: str,
+    time_zone: zoneinfo.ZoneInfo,
+    name: str = "",
+    language: str | None = None,
 ) -> User:
-    """Create a person. Input is validated by the caller's form or serializer."""
-    return User.objects.create_user(email=email, password=password, time_zone=time_zone, name=name)
+    """Create a person. Input is validated by the caller's form or serializer.
+
+    Without a language given, the one the sign-up page was shown in: the browser's.
+    """
+    language = translation.get_supported_language_variant(language or translation.get_language())
+    return User.objects.create_user(
+        email=email, password=password, time_zone=time_zone, name=name, language=language
+    )
 
 
 # Changing these moves the person's upcoming reminders.

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -27,7 +28,9 @@ def sign_up(request):
 def settings_page(request):
     form = SettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user_update(user=request.user, **form.cleaned_data)
+        user = user_update(user=request.user, **form.cleaned_data)
+        # Said in the language just chosen, as is the page after it.
+        translation.activate(user.language)
         messages.success(request, _("Settings saved."))
         return redirect("settings")
     status = 400 if form.errors else 200

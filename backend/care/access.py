@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.care.services import access_log_record
@@ -48,7 +49,7 @@ def managed_person(request) -> User:
     calendar address (which would outlive a revoked access) are not theirs to see.
     """
     if role_for(request.user, request.person) not in ("self", "caregiver"):
-        raise Http404("No such person.")
+        raise Http404(_("No such person."))
     return request.person
 
 
@@ -68,7 +69,7 @@ def person_for_request(request) -> User:
     if person is not None:
         return person
     if from_header:
-        raise Http404("No such person.")
+        raise Http404(_("No such person."))
     # A stale choice (care ended since): back to the person themself.
     request.session.pop(SESSION_KEY, None)
     return user
@@ -81,7 +82,7 @@ def person_switch(request, person_id: int) -> User:
         or patients_of(user).filter(id=person_id).first()
     )
     if person is None:
-        raise Http404("No such person.")
+        raise Http404(_("No such person."))
     request.session[SESSION_KEY] = person.id
     return person
 
@@ -123,6 +124,6 @@ class ActingPersonMiddleware:
             if request.method not in ("GET", "HEAD", "OPTIONS") and not (
                 _writes_allowed_for_therapist(view_func)
             ):
-                raise PermissionDenied("Therapists have read-only access.")
+                raise PermissionDenied(_("Therapists have read-only access."))
             access_log_record(therapist=request.user, person=request.person, path=request.path)
         return None

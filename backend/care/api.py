@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -71,7 +72,7 @@ class DependentDetailApi(APIView):
     def _dependent(self, request, person_id):
         person = dependent_in_care_of(user=request.user, person_id=person_id)
         if person is None:
-            raise NotFound("No such person.")
+            raise NotFound(_("No such person."))
         return person
 
     @extend_schema(responses=CarePersonSerializer)
@@ -99,7 +100,7 @@ class LeaveApi(APIView):
     def post(self, request, person_id: int):
         person = people_in_care_of(request.user).exclude(id=request.user.id).filter(id=person_id)
         if not person.exists():
-            raise NotFound("No such person.")
+            raise NotFound(_("No such person."))
         try:
             caregiver_leave(caregiver=request.user, person=person.get())
         except CareError as error:
@@ -162,7 +163,7 @@ class TherapistRevokeApi(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, therapist_id: int):
         if not therapist_revoke(person=managed_person(request), therapist_id=therapist_id):
-            raise NotFound("No such therapist.")
+            raise NotFound(_("No such therapist."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -18,7 +18,10 @@ def dependent_create(
     *, caregiver: User, name: str, time_zone: zoneinfo.ZoneInfo, birth_year: int | None = None
 ) -> User:
     """A person with no login (a child), managed by the caregiver who adds them."""
-    person = User.objects.create_dependent(name=name, time_zone=time_zone, birth_year=birth_year)
+    # The child's calendar feed speaks the language of the family that adds them.
+    person = User.objects.create_dependent(
+        name=name, time_zone=time_zone, birth_year=birth_year, language=caregiver.language
+    )
     CareRelation.objects.create(caregiver=caregiver, person=person)
     return person
 

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
@@ -120,7 +121,7 @@ class CheckInApi(APIView):
                 occurrences_for_person(user=self.context["person"]).filter(id=value).first()
             )
             if occurrence is None:
-                raise serializers.ValidationError("No such reminder.")
+                raise serializers.ValidationError(_("No such reminder."))
             return occurrence
 
         def validate_recorded_at(self, value):
@@ -176,7 +177,7 @@ class CheckInNotesApi(APIView):
     def _checkin(self, request, checkin_id):
         checkin = checkins_for_person(person=request.person).filter(id=checkin_id).first()
         if checkin is None:
-            raise NotFound("No such check-in.")
+            raise NotFound(_("No such check-in."))
         return checkin
 
     @extend_schema(responses=NoteSerializer(many=True))
@@ -190,7 +191,7 @@ class CheckInNotesApi(APIView):
         checkin = self._checkin(request, checkin_id)
         if role_for(request.user, request.person) != "therapist":
             raise PermissionDenied(
-                "Notes are left by a therapist the person shared their plan with."
+                _("Notes are left by a therapist the person shared their plan with.")
             )
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -286,7 +287,7 @@ class CsvParser(BaseParser):
         try:
             return stream.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ParseError("The file must be UTF-8 text.") from error
+            raise ParseError(_("The file must be UTF-8 text.")) from error
 
 
 class CheckInExportApi(APIView):
@@ -315,7 +316,7 @@ class CheckInImportApi(APIView):
     def post(self, request):
         rows = checkins_from_csv(request.data) if isinstance(request.data, str) else []
         if not rows:
-            raise serializers.ValidationError({"file": ["No check-ins found in the file."]})
+            raise serializers.ValidationError({"file": [_("No check-ins found in the file.")]})
         valid, errors = [], {}
         for number, row in enumerate(rows, start=2):  # line numbers as a spreadsheet shows them
             serializer = CheckInApi.CheckInInputSerializer(

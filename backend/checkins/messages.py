@@ -1,6 +1,7 @@
 """Words for the plan check and the reassessment card, in the person's language."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.checkins.plan_check import (
     FIRST_SESSION,
@@ -12,7 +13,7 @@ from backend.checkins.plan_check import (
     PlanCheck,
 )
 
-ESTIMATE_LABEL = "estimate from published figures, not a prediction"
+ESTIMATE_LABEL = gettext_lazy("estimate from published figures, not a prediction")
 
 
 def plan_check_guidance(check: PlanCheck, *, minutes: int) -> list[str]:

@@ -56,6 +56,7 @@ THIRD_PARTY_APPS = [
     "webpush",
     "csp",
     "axes",
+    "statici18n",
 ]
 LOCAL_APPS = [
     "backend.accounts",
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.care.access.ActingPersonMiddleware",
     "backend.accounts.middleware.PersonTimezoneMiddleware",
+    "backend.accounts.middleware.PersonLanguageMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -136,6 +138,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -147,6 +150,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
+# A signed-in person's own choice (User.language) wins; visitors get their browser's language.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Every datetime in the database is UTC; a person's own zone is applied per request.
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -162,6 +168,15 @@ STORAGES = {
 if DEBUG:
     # Serve straight from the source folders while developing, no collectstatic needed.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# The JavaScript modules' texts come from a static catalog per language (django-statici18n),
+# not from Django's JavaScriptCatalog view: a static file gets a hashed name, is precached by
+# the service worker with the rest of the shell, so the check-in page speaks the person's
+# language offline too, and costs no request to Django or the database on each page.
+# `bin/messages compile` writes them to frontend/static/jsi18n/<language>/djangojs.js; only
+# our own locale/ goes in (backend.web has no locale folder of its own), not the admin's.
+STATICI18N_ROOT = FRONTEND_DIR / "static"
+STATICI18N_PACKAGES = ["backend.web"]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tonus <no-reply@tonus.localhost>")

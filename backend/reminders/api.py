@@ -4,6 +4,7 @@ import binascii
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -119,7 +120,7 @@ class DeviceApi(APIView):
         if not device_unsubscribe(
             user=request.user, endpoint=serializer.validated_data["endpoint"]
         ):
-            raise NotFound("No such device.")
+            raise NotFound(_("No such device."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -138,7 +139,7 @@ class TestReminderApi(APIView):
         devices = trial_reminder_send(user=request.user)
         if devices == 0:
             return Response(
-                {"detail": "Turn on reminders on this device first."},
+                {"detail": _("Turn on reminders on this device first.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return Response({"devices": devices}, status=status.HTTP_202_ACCEPTED)
@@ -161,7 +162,9 @@ def _apply_action(occurrence, action: str):
     if action == "done":
         occurrence_done(occurrence=occurrence)
     elif not occurrence_snooze(occurrence=occurrence):
-        raise serializers.ValidationError({"action": ["This reminder can be snoozed only once."]})
+        raise serializers.ValidationError(
+            {"action": [_("This reminder can be snoozed only once.")]}
+        )
     occurrence.refresh_from_db()
     return Response(OccurrenceSerializer(occurrence).data)
 
@@ -188,7 +191,7 @@ class OccurrenceActionApi(APIView):
         occurrence_id = action_token_occurrence_id(serializer.validated_data["token"])
         occurrence = Occurrence.objects.filter(id=occurrence_id).first() if occurrence_id else None
         if occurrence is None:
-            raise NotFound("This reminder link has expired.")
+            raise NotFound(_("This reminder link has expired."))
         return _apply_action(occurrence, serializer.validated_data["action"])
 
 
@@ -208,7 +211,7 @@ class DeviceDetailApi(APIView):
     def _device(self, request, device_id: int):
         device = devices_with_info(user=request.user).filter(id=device_id).first()
         if device is None:
-            raise NotFound("No such device.")
+            raise NotFound(_("No such device."))
         return device
 
     @extend_schema(request=DeviceRenameInputSerializer, responses=DeviceSerializer)
@@ -222,7 +225,7 @@ class DeviceDetailApi(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request, device_id: int):
         if not device_remove(user=request.user, device_id=device_id):
-            raise NotFound("No such device.")
+            raise NotFound(_("No such device."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -261,7 +264,7 @@ class CalendarFeedApi(APIView):
     def get(self, request):
         feed = CalendarFeed.objects.filter(person=managed_person(request)).first()
         if feed is None:
-            raise NotFound("The calendar feed is off.")
+            raise NotFound(_("The calendar feed is off."))
         return Response(CalendarFeedSerializer(feed, context={"request": request}).data)
 
     @extend_schema(
@@ -277,5 +280,5 @@ class CalendarFeedApi(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request):
         if not calendar_feed_disable(person=request.person):
-            raise NotFound("The calendar feed is off.")
+            raise NotFound(_("The calendar feed is off."))
         return Response(status=status.HTTP_204_NO_CONTENT)

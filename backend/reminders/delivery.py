@@ -13,7 +13,7 @@ from backend.reminders.dispatch import nudge_time
 from backend.reminders.messages import reminder_payload, topic
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
 from backend.reminders.push import Device, DeviceGone, PushError, push_send
-from backend.reminders.selectors import devices_for_reminders
+from backend.reminders.selectors import device_owner_language, devices_for_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,11 @@ def delivery_send(*, delivery_id: int) -> None:
         _fail(delivery, "expired before the push service took it")
         return
     Delivery.objects.filter(id=delivery_id).update(attempts=F("attempts") + 1)
-    payload = reminder_payload(delivery.occurrence, delivery.kind)
+    payload = reminder_payload(
+        delivery.occurrence,
+        delivery.kind,
+        language=device_owner_language(subscription=subscription),
+    )
     device = Device(
         endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth
     )

@@ -1,6 +1,7 @@
 """What a reminder says. Payloads carry only what the notification shows."""
 
 from django.core import signing
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from backend.plans.models import MassagePlan, Schedule, StretchRoutine, Technique
@@ -46,7 +47,14 @@ def stretch_text(routine: StretchRoutine | None) -> str:
     )
 
 
-def reminder_payload(occurrence: Occurrence, kind: str) -> dict:
+def reminder_payload(occurrence: Occurrence, kind: str, *, language: str | None = None) -> dict:
+    """The notification, in `language`: that of whoever holds the phone (a caregiver, for a
+    child's reminder), else the person's own. Celery tasks have no request to take it from."""
+    with translation.override(language or occurrence.person.language):
+        return _reminder_payload(occurrence, kind)
+
+
+def _reminder_payload(occurrence: Occurrence, kind: str) -> dict:
     person = occurrence.person
     schedule = occurrence.schedule
     # A dependent's reminders reach their caregivers' phones: say whose they are.

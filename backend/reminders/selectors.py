@@ -2,7 +2,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
-from webpush.models import SubscriptionInfo
+from django.utils.translation import gettext as _
+from webpush.models import PushInformation, SubscriptionInfo
 
 from backend.accounts.models import User
 from backend.plans.models import Schedule
@@ -24,6 +25,15 @@ def devices_for_reminders(*, person: User) -> QuerySet[SubscriptionInfo]:
         )
         .distinct()
         .order_by("id")
+    )
+
+
+def device_owner_language(*, subscription: SubscriptionInfo) -> str | None:
+    """The language of the person whose phone this is, who reads what it shows."""
+    return (
+        PushInformation.objects.filter(subscription=subscription, user__isnull=False)
+        .values_list("user__language", flat=True)
+        .first()
     )
 
 
@@ -50,8 +60,8 @@ def device_name_from_agent(user_agent: str) -> str:
     browser = next((name for token, name in browsers if token in user_agent), "")
     system = next((name for token, name in systems if token in user_agent), "")
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or "This device"
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    return browser or system or _("This device")
 
 
 def devices_with_info(*, user: User) -> QuerySet[SubscriptionInfo]:

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,10 +19,10 @@ def calendar_feed(request, token: str):
     feed = CalendarFeed.objects.select_related("person").filter(token=token).first()
     if feed is None:
         raise Http404
-    response = HttpResponse(
-        calendar_render(person=feed.person, now=timezone.now()),
-        content_type="text/calendar; charset=utf-8",
-    )
+    # Calendar apps send no useful Accept-Language: the feed is in the person's language.
+    with translation.override(feed.person.language):
+        body = calendar_render(person=feed.person, now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     response["Content-Disposition"] = 'inline; filename="tonus.ics"'
     return response

@@ -21,6 +21,7 @@ SHELL_ASSETS = [
     "css/app.css",
     "js/app.js",
     "js/api.js",
+    "js/i18n.js",
     "js/push.js",
     "js/timezone.js",
     "js/checkin.js",
@@ -32,6 +33,9 @@ SHELL_ASSETS = [
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/badge-96.png",
+    # The modules' texts, every language: the copy of the check-in page kept for offline use
+    # names the catalog of the language it was shown in.
+    *(f"jsi18n/{code}/djangojs.js" for code, _name in settings.LANGUAGES),
 ]
 
 

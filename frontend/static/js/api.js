@@ -1,4 +1,6 @@
 // JSON calls to the Tonus API with the session cookie and Django's CSRF token.
+import { format, gettext } from "./i18n.js";
+
 const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
 export async function api(method, path, body) {
@@ -14,7 +16,11 @@ export async function api(method, path, body) {
   });
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
-    const error = new Error(data?.detail ?? `Request failed (${response.status})`);
+    // The API's own messages come in the person's language; this one is for the rest.
+    const fallback = format(gettext("Something went wrong (error %(status)s). Please try again."), {
+      status: response.status,
+    });
+    const error = new Error(data?.detail ?? fallback);
     error.status = response.status;
     error.data = data;
     throw error;

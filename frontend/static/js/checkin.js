@@ -1,6 +1,7 @@
 // The check-in page: tone, pain and ease as big buttons, saved once all three are chosen.
 // Every check-in goes through the outbox (outbox.js) first, so one made with no signal is
 // kept on the phone and sent later, by this page or by the service worker's Background Sync.
+import { format, gettext, ngettext } from "./i18n.js";
 import "./outbox.js";
 
 const outbox = self.tonusOutbox;
@@ -21,8 +22,22 @@ let pendingKey = null; // the check-in this page queued and is waiting to hear a
 let draining = 0;
 
 const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
-const plural = (element, count) =>
-  (count === 1 ? element.dataset.one : element.dataset.many).replace("{count}", count);
+const waitingText = (count) =>
+  count
+    ? format(
+        ngettext("%(count)s check-in waiting to sync", "%(count)s check-ins waiting to sync", count),
+        { count },
+      )
+    : gettext("No check-ins waiting to sync");
+const failedText = (count) =>
+  format(
+    ngettext(
+      "A check-in made while offline could not be saved: one of its values was not accepted. Please check in again.",
+      "%(count)s check-ins made while offline could not be saved: some values were not accepted. Please check in again.",
+      count,
+    ),
+    { count },
+  );
 
 function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -219,7 +234,7 @@ async function refresh() {
   } catch {
     return; // no IndexedDB: nothing is ever queued
   }
-  status.textContent = items.length ? plural(status, items.length) : status.dataset.none;
+  status.textContent = waitingText(items.length);
   status.hidden = false;
   document.getElementById("offline-note").hidden = navigator.onLine !== false;
   if (mine && mine === pendingKey && !draining && !items.some((item) => item.key === mine)) {
@@ -234,7 +249,7 @@ async function refresh() {
   }
   failedBox.hidden = !failures.length;
   if (failures.length) {
-    failedBox.querySelector("p").textContent = plural(failedBox, failures.length);
+    failedBox.querySelector("p").textContent = failedText(failures.length);
   }
 }
 

@@ -1,3 +1,4 @@
+import { format, ngettext } from "./i18n.js";
 import "./outbox.js";
 
 // Logging out leaves nothing of the person's health data on a shared phone: check-ins still
@@ -17,10 +18,14 @@ export function guardLogout() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const waiting = await self.tonusOutbox.waiting().catch(() => []);
-    const message =
-      waiting.length === 1
-        ? "1 check-in has not been sent yet. Log out anyway? It will be deleted from this phone."
-        : `${waiting.length} check-ins have not been sent yet. Log out anyway? They will be deleted from this phone.`;
+    const message = format(
+      ngettext(
+        "%(count)s check-in has not been sent yet. Log out anyway? It will be deleted from this phone.",
+        "%(count)s check-ins have not been sent yet. Log out anyway? They will be deleted from this phone.",
+        waiting.length,
+      ),
+      { count: waiting.length },
+    );
     if (waiting.length && !window.confirm(message)) return;
     await forgetThisPhone();
     form.submit();

@@ -1,13 +1,14 @@
 import { api } from "./api.js";
+import { gettext } from "./i18n.js";
 
 const text = {
-  unsupported: "This browser cannot show reminders.",
-  iosInstall: "Add Tonus to your home screen to get reminders.",
-  denied: "Notifications are blocked for Tonus. Allow them in your browser's site settings.",
-  off: "Reminders are off on this phone.",
-  on: "Reminders are on for this phone.",
-  sent: "Test reminder sent. It should appear in a few seconds.",
-  failed: "That did not work. Check your connection and try again.",
+  unsupported: gettext("This browser cannot show reminders."),
+  iosInstall: gettext("Add Tonus to your home screen to get reminders."),
+  denied: gettext("Notifications are blocked for Tonus. Allow them in your browser's site settings."),
+  off: gettext("Reminders are off on this phone."),
+  on: gettext("Reminders are on for this phone."),
+  sent: gettext("Test reminder sent. It should appear in a few seconds."),
+  failed: gettext("That did not work. Check your connection and try again."),
 };
 
 const isIos = () =>

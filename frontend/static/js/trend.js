@@ -8,6 +8,22 @@ const METRICS = {
   rom_degrees: { range: null },
 };
 
+// Dates on the time axis as the page's language writes them ("17 oct", "Oct 17"): uPlot's own
+// are English and month first. Hours when ticks are under a day apart, months and years when
+// they are a month or more apart.
+function timeTicks(language) {
+  const format = (options) => new Intl.DateTimeFormat(language, options);
+  const hour = format({ hour: "numeric", minute: "2-digit" });
+  const day = format({ day: "numeric", month: "short" });
+  const month = format({ month: "short", year: "numeric" });
+  const DAY = 86400;
+  return (u, splits, axis, space, increment) => {
+    const style = increment < DAY ? hour : increment < 28 * DAY ? day : month;
+    return splits.map((t) => style.format(new Date(t * 1000)));
+  };
+}
+const TIME_TICKS = timeTicks(document.documentElement.lang || undefined);
+
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
 // Dashed vertical lines where the plan changed, so a change in the trend can be read against it.
@@ -52,7 +68,7 @@ function draw(element, data) {
     cursor: { show: false },
     scales: { x: { time: true }, y: metric.range ? { range: metric.range } : {} },
     axes: [
-      { stroke: text, grid: { stroke: css("--border") } },
+      { stroke: text, grid: { stroke: css("--border") }, values: TIME_TICKS },
       {
         stroke: text,
         grid: { stroke: css("--border") },
