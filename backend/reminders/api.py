@@ -248,13 +248,12 @@ class UpcomingApi(APIView):
 
 
 class CalendarFeedSerializer(serializers.Serializer):
-    url = serializers.SerializerMethodField()
+    on = serializers.BooleanField()
     created_at = serializers.DateTimeField()
 
-    def get_url(self, feed) -> str:
-        return self.context["request"].build_absolute_uri(
-            reverse("calendar-feed", kwargs={"token": feed.token})
-        )
+
+class NewCalendarFeedSerializer(CalendarFeedSerializer):
+    url = serializers.URLField(help_text="Shown once: only a hash of its token is kept.")
 
 
 class CalendarFeedApi(APIView):
@@ -265,17 +264,18 @@ class CalendarFeedApi(APIView):
         feed = CalendarFeed.objects.filter(person=managed_person(request)).first()
         if feed is None:
             raise NotFound(_("The calendar feed is off."))
-        return Response(CalendarFeedSerializer(feed, context={"request": request}).data)
+        return Response(CalendarFeedSerializer({"on": True, "created_at": feed.created_at}).data)
 
     @extend_schema(
         request=None,
-        responses={201: CalendarFeedSerializer},
+        responses={201: NewCalendarFeedSerializer},
         description="Turn the feed on, or give it a new address; the old address stops at once.",
     )
     def post(self, request):
-        feed = calendar_feed_enable(person=request.person)
-        data = CalendarFeedSerializer(feed, context={"request": request}).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        feed, token = calendar_feed_enable(person=request.person)
+        url = request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": token}))
+        data = {"on": True, "created_at": feed.created_at, "url": url}
+        return Response(NewCalendarFeedSerializer(data).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None})
     def delete(self, request):

@@ -1,5 +1,6 @@
 """The calendar feed: the person's schedules as recurring iCalendar events in their zone."""
 
+import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -19,12 +20,26 @@ HORIZON = timedelta(days=366)
 STRETCH_MINUTES = 10
 
 
-def calendar_feed_enable(*, person: User) -> CalendarFeed:
-    """Turn the feed on, or give it a new address: the old one stops working at once."""
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_enable(*, person: User) -> tuple[CalendarFeed, str]:
+    """Turn the feed on, or give it a new address: the old one stops working at once.
+
+    Returns the feed and its token, which is not stored: show it now or never.
+    """
+    token = secrets.token_urlsafe(32)
     feed, _created = CalendarFeed.objects.update_or_create(
-        person=person, defaults={"token": secrets.token_urlsafe(32)}
+        person=person, defaults={"token_hash": _token_hash(token)}
     )
-    return feed
+    return feed, token
+
+
+def calendar_feed_for_token(token: str) -> CalendarFeed | None:
+    return (
+        CalendarFeed.objects.select_related("person").filter(token_hash=_token_hash(token)).first()
+    )
 
 
 def calendar_feed_disable(*, person: User) -> bool:

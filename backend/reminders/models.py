@@ -134,13 +134,17 @@ class DeviceInfo(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A private calendar URL for devices without Web Push. Revoked by replacing the token."""
+    """A private calendar URL for devices without Web Push. Revoked by replacing the token.
+
+    Only a hash of the token is kept: the address is shown once, when it is made, and a
+    database leak gives no working addresses.
+    """
 
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Calendar feed of person {self.person_id}"

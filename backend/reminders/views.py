@@ -2,12 +2,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backend.care.access import role_for
-from backend.reminders.calendar import calendar_feed_disable, calendar_feed_enable, calendar_render
+from backend.reminders.calendar import (
+    calendar_feed_disable,
+    calendar_feed_enable,
+    calendar_feed_for_token,
+    calendar_render,
+)
 from backend.reminders.models import CalendarFeed
 from backend.reminders.selectors import devices_with_info, occurrences_for_person
 from backend.reminders.services import device_remove, device_rename, occurrence_done
@@ -16,7 +22,7 @@ from backend.reminders.services import device_remove, device_rename, occurrence_
 @require_GET
 def calendar_feed(request, token: str):
     # The unguessable token is the only key: calendar apps send no cookies.
-    feed = CalendarFeed.objects.select_related("person").filter(token=token).first()
+    feed = calendar_feed_for_token(token)
     if feed is None:
         raise Http404
     # Calendar apps send no useful Accept-Language: the feed is in the person's language.
@@ -42,20 +48,21 @@ def occurrence_page(request, occurrence_id: int):
     return render(request, "reminders/occurrence.html", {"occurrence": occurrence})
 
 
+def _devices(request, *, feed_url=None, status=200):
+    # The calendar is only for those who manage the person: a therapist never sees it.
+    managing = role_for(request.user, request.person) in ("self", "caregiver")
+    context = {
+        "devices": devices_with_info(user=request.user),
+        "managing": managing,
+        "feed": CalendarFeed.objects.filter(person=request.person).first() if managing else None,
+        "feed_url": feed_url,
+    }
+    return render(request, "reminders/devices.html", context, status=status)
+
+
 @login_required
 def devices_page(request):
-    # The address is a key that outlives a therapist's access: only for those who manage.
-    feed = (
-        CalendarFeed.objects.filter(person=request.person).first()
-        if role_for(request.user, request.person) in ("self", "caregiver")
-        else None
-    )
-    feed_url = request.build_absolute_uri(f"/calendar/{feed.token}.ics") if feed else None
-    return render(
-        request,
-        "reminders/devices.html",
-        {"devices": devices_with_info(user=request.user), "feed_url": feed_url},
-    )
+    return _devices(request)
 
 
 @login_required
@@ -79,7 +86,8 @@ def calendar_change(request):
     if "off" in request.POST:
         calendar_feed_disable(person=request.person)
         messages.success(request, _("Calendar feed turned off."))
-    else:
-        calendar_feed_enable(person=request.person)
-        messages.success(request, _("New calendar address made. The old one no longer works."))
-    return redirect("devices")
+        return redirect("devices")
+    _feed, token = calendar_feed_enable(person=request.person)
+    # Shown on this answer only: the address is not stored, so it is never shown again.
+    feed_url = request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": token}))
+    return _devices(request, feed_url=feed_url)

@@ -31,13 +31,13 @@ def full(person, make_person, receiver, api_as):
     note_add(checkin=checkin, author=therapist, text="Good work")
     AccessLogEntry.objects.create(therapist=therapist, person=person, path="/checkins/trend/")
     invitation_create(person=person, role="caregiver", created_by=person)
-    feed = calendar_feed_enable(person=person)
+    _feed, feed_token = calendar_feed_enable(person=person)
     keys = receiver.new_subscription().as_dict()
     device = device_subscribe(
         user=person, endpoint=keys["endpoint"], p256dh=keys["keys"]["p256dh"],
         auth=keys["keys"]["auth"], browser="chrome", user_agent="",
     )  # fmt: skip
-    return {"checkin": checkin, "feed": feed, "device": device, "therapist": therapist}
+    return {"checkin": checkin, "feed_token": feed_token, "device": device, "therapist": therapist}
 
 
 @pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_the_download_holds_everything_but_no_secrets(api_as, full):
     assert data["invitations"][0]["role"] == "caregiver" and data["calendar_feed_on"] is True
     text = response.content.decode()
     for secret in (
-        full["feed"].token,
+        full["feed_token"],
         full["device"].p256dh,
         full["device"].auth,
         "pbkdf2",

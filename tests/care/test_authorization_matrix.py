@@ -479,7 +479,8 @@ PAGES = [
         acting=False,
         subjects=("patient",),
     ),
-    page("POST", "devices/calendar/", write(302, anonymous=LOGIN)),
+    # The new address is shown on the answer itself, once.
+    page("POST", "devices/calendar/", write(200, anonymous=LOGIN)),
     page(
         "GET",
         "calendar/<str:token>.ics",
@@ -595,7 +596,7 @@ class World:
             due_at=datetime(2026, 11, 2, 8, tzinfo=UTC),
             status=Occurrence.Status.SENT,
         )
-        feed = calendar_feed_enable(person=subject)
+        _feed, feed_token = calendar_feed_enable(person=subject)
         AccessLogEntry.objects.create(
             therapist=self.users[THERAPIST], person=subject, path="/checkins/trend/"
         )
@@ -606,7 +607,7 @@ class World:
             "occurrence_id": occurrence.id,
             "therapist_id": self.users[THERAPIST].id,
             "device_id": self.device.id if hasattr(self, "device") else 0,
-            "token": feed.token,
+            "token": feed_token,
             "uidb64": "MQ",
             "occurrence": occurrence,
         }

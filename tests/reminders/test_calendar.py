@@ -6,6 +6,7 @@ import recurring_ical_events
 import time_machine
 
 from backend.plans.services import safety_screen_record
+from backend.reminders.models import CalendarFeed
 from backend.reminders.selectors import upcoming_reminders
 from tests.plans.conftest import NO
 from tests.reminders.test_dispatch import massage, stretches
@@ -64,3 +65,14 @@ def test_discreet_mode_keeps_health_words_out_of_the_feed(client, api_as, person
 
     assert str(event["SUMMARY"]) == "Routine"
     assert "DESCRIPTION" not in event
+
+
+@pytest.mark.django_db
+def test_only_a_hash_of_the_calendar_address_is_kept(api_as, person):
+    url = api_as.post("/api/v1/calendar/").json()["url"]
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+
+    stored = CalendarFeed.objects.get(person=person)
+    assert len(token) >= 40  # 32 random bytes
+    assert token not in str(vars(stored))
+    assert "url" not in api_as.get("/api/v1/calendar/").json()

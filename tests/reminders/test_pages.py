@@ -50,14 +50,19 @@ def test_the_home_page_lists_the_next_reminders_in_local_time(client, person):
 def test_the_calendar_address_is_made_renewed_and_turned_off_on_the_devices_page(client, person):
     client.force_login(person)
 
-    client.post("/devices/calendar/")
-    first = client.get("/devices/").context["feed_url"]
-    client.post("/devices/calendar/")
-    second = client.get("/devices/").context["feed_url"]
+    first = client.post("/devices/calendar/").context["feed_url"]
+    second = client.post("/devices/calendar/").context["feed_url"]
+    later = client.get("/devices/")
+    works = client.get(second.removeprefix("http://testserver")).status_code
+    replaced = client.get(first.removeprefix("http://testserver")).status_code
     client.post("/devices/calendar/", {"off": "1"})
 
     assert first != second
-    assert client.get("/devices/").context["feed_url"] is None
+    assert (works, replaced) == (200, 404)
+    # Shown once: the token is not stored, so a later visit cannot show it.
+    assert later.context["feed_url"] is None and "is working" in later.content.decode()
+    assert second.rsplit("/", 1)[1].removesuffix(".ics") not in later.content.decode()
+    assert client.get("/devices/").context["feed"] is None
 
 
 @pytest.mark.django_db
