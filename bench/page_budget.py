@@ -21,23 +21,18 @@ import argparse
 import json
 import os
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import time as clock
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = ROOT / ".venv" / "bin" / "python"
+from harness import ROOT, bench_world, server
+
 FRONTEND = ROOT / "frontend"
 LIGHTHOUSE = FRONTEND / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
@@ -138,61 +133,6 @@ class Measurement:
 # --- the world: database, data, static files, server -------------------------------------
 
 
-def bench_environment(var_dir: Path, database_url: str) -> dict[str, str]:
-    """Production settings, as a deployment would set them, for a server on loopback."""
-    return {
-        "DJANGO_SETTINGS_MODULE": "backend.config.settings",
-        "DJANGO_DEBUG": "False",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # No TLS on loopback: the only production setting turned off, else every page is a
-        # redirect to https. Secure cookies, HSTS and the rest stay as in production.
-        "DJANGO_SECURE_SSL_REDIRECT": "False",
-        "TONUS_VAR_DIR": str(var_dir),
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def manage(*args: str) -> None:
-    subprocess.run(  # noqa: S603
-        [str(PYTHON), str(ROOT / "manage.py"), *args],
-        cwd=ROOT,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def _admin_connection(database_url: str):
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    return psycopg.connect(admin_url, autocommit=True), name
-
-
-def database_recreate(database_url: str) -> None:
-    from psycopg import sql
-
-    connection, name = _admin_connection(database_url)
-    with connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def database_drop(database_url: str) -> None:
-    from psycopg import sql
-
-    connection, name = _admin_connection(database_url)
-    with connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-
-
 def seed() -> dict[str, str]:
     """A patient with a plan and six weeks of check-ins; returns their session cookie."""
     import django
@@ -269,54 +209,6 @@ def seed() -> dict[str, str]:
     client = Client()
     client.force_login(patient)
     return {"sessionid": client.cookies["sessionid"].value}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def server(env: dict[str, str], log_path: Path):
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(  # noqa: S603
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "backend.config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-            ],
-            cwd=ROOT,
-            env=os.environ | env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    probe = f"{base_url}/accounts/login/"
-                    with urllib.request.urlopen(probe, timeout=5):  # noqa: S310
-                        break
-                except OSError:  # refused, reset or timed out while the workers boot
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(
-                            f"gunicorn did not start:\n{log_path.read_text()}"
-                        ) from None
-                    time.sleep(0.2)
-            yield base_url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 # --- page weight and time to interactive --------------------------------------------------
@@ -605,21 +497,9 @@ def main() -> int:
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    work = Path(tempfile.mkdtemp(prefix="tonus-bench-"))
-    env = bench_environment(work / "var", database_url)
-    os.environ.update(env)
     if not args.skip_lighthouse:
         lighthouse_install()
-    created = False
-    try:
-        print(
-            f"Setting up {urlsplit(database_url).path.lstrip('/')} and static files...", flush=True
-        )
-        database_recreate(database_url)
-        created = True
-        manage("vapid_keys", "--skip-checks")
-        manage("migrate", "--verbosity=0")
-        manage("collectstatic", "--noinput", "--verbosity=0")
+    with bench_world(database_url) as (env, work):
         cookies = seed()
         from django.db import connections
 
@@ -650,13 +530,6 @@ def main() -> int:
                         for line in failing_audits(path):
                             print(f"  {line}")
                 all_passed &= print_lighthouse(scores)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if created:
-            database_drop(database_url)
-        shutil.rmtree(work, ignore_errors=True)
     print(f"\n{'All targets met.' if all_passed else 'A target was missed.'}")
     return 0 if all_passed else 1
 
