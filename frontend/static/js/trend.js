@@ -85,9 +85,16 @@ function draw(element, data) {
 const source = document.getElementById("trend-data");
 if (source && window.uPlot) {
   const data = JSON.parse(source.textContent);
-  const charts = [...document.querySelectorAll(".chart[data-metric]")]
-    .map((element) => [element, draw(element, data)])
-    .filter(([, chart]) => chart);
+  const drawAll = () =>
+    [...document.querySelectorAll(".chart[data-metric]")]
+      .map((element) => [element, draw(element, data)])
+      .filter(([, chart]) => chart);
+  let charts = drawAll();
+  // Colours come from the stylesheet when drawn: redraw when the phone turns dark or light.
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+    for (const [, chart] of charts) chart.destroy();
+    charts = drawAll();
+  });
   let pending;
   window.addEventListener("resize", () => {
     clearTimeout(pending);
