@@ -243,7 +243,15 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged task (its worker was killed) to another worker only after
+# this long. It must outlast the longest retry countdown, or a waiting retry runs twice; a
+# lost task comes back sooner through the dispatcher, which queues again whatever the ledger
+# says is claimed but not sent (reminders.dispatch.STALLED_AFTER).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A send under way when the broker connection drops is finished, not cancelled: cancelling
+# it mid-request could send it twice. Its acknowledgement may be lost; the ledger makes a
+# second run a no-op.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-reminders": {
@@ -269,6 +277,8 @@ WEBPUSH_SETTINGS = {
 # How long a push service keeps an undelivered reminder (phone off, no signal).
 PUSH_TTL_SECONDS = env_int("PUSH_TTL_SECONDS", 60 * 60 * 4)
 PUSH_TIMEOUT_SECONDS = env_int("PUSH_TIMEOUT_SECONDS", 10)
+# A failed send is tried again after this long, doubling each time, at most 15 minutes apart.
+PUSH_RETRY_FIRST_SECONDS = env_int("PUSH_RETRY_FIRST_SECONDS", 5)
 
 LOGGING = {
     "version": 1,

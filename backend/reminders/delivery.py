@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from backend.plans.models import Schedule
@@ -74,8 +74,18 @@ def _expires_at(delivery: Delivery) -> datetime:
     return started + timedelta(seconds=settings.PUSH_TTL_SECONDS)
 
 
-def _backoff(attempts: int) -> float:
-    return min(2**attempts * 5, 15 * 60)
+# Clocks of the workers and the dispatcher may differ a little.
+CLOCK_SLACK = timedelta(seconds=5)
+
+
+def _in_flight() -> timedelta:
+    """How long a claimed try may take: the push request's timeouts, with room to spare."""
+    return timedelta(seconds=2 * settings.PUSH_TIMEOUT_SECONDS + 30)
+
+
+def _backoff(tries: int) -> float:
+    """The wait after the `tries`-th failed try: doubling, at most 15 minutes."""
+    return min(settings.PUSH_RETRY_FIRST_SECONDS * 2 ** (tries - 1), 15 * 60)
 
 
 def delivery_send(*, delivery_id: int) -> None:
@@ -101,7 +111,16 @@ def delivery_send(*, delivery_id: int) -> None:
     if ttl <= 0:
         _fail(delivery, "expired before the push service took it")
         return
-    Delivery.objects.filter(id=delivery_id).update(attempts=F("attempts") + 1)
+    # Claim this try: a second copy of the task (queued again by the dispatcher while the
+    # first still waited in a long queue) finds the delivery in flight and leaves it alone.
+    # Should this worker die mid-send, the claim runs out and the dispatcher queues it again.
+    claimed = (
+        Delivery.objects.filter(id=delivery_id, status=Delivery.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + CLOCK_SLACK))
+        .update(attempts=F("attempts") + 1, next_attempt_at=now + _in_flight())
+    )
+    if not claimed:
+        return  # in flight elsewhere, or a retry is planned for later
     payload = reminder_payload(
         delivery.occurrence,
         delivery.kind,
@@ -128,7 +147,7 @@ def delivery_send(*, delivery_id: int) -> None:
     except PushError as error:
         _device_failed(subscription.id, str(error))
         countdown = (
-            error.retry_after if error.retry_after is not None else _backoff(delivery.attempts)
+            error.retry_after if error.retry_after is not None else _backoff(delivery.attempts + 1)
         )
         if error.permanent or now + timedelta(seconds=countdown) >= expires:
             # 400/401/403/413 say our request is wrong: logged, the device is kept.
