@@ -219,6 +219,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_RATES": {"test_reminder": "10/hour"},
+    # A database out of reach for a moment answers 503 with Retry-After, which clients retry.
+    "EXCEPTION_HANDLER": "backend.web.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tonus API",
