@@ -18,6 +18,9 @@ from backend.reminders.selectors import device_owner_language, devices_for_remin
 logger = logging.getLogger(__name__)
 
 
+FOLLOW_UP_FIELDS = {Delivery.Kind.SNOOZE: "snooze_due_at", Delivery.Kind.NUDGE: "nudge_due_at"}
+
+
 class RetryLater(Exception):
     def __init__(self, countdown: float):
         super().__init__(f"retry in {countdown:.0f}s")
@@ -47,6 +50,11 @@ def occurrence_send(*, occurrence_id: int, kind: str) -> list[int]:
             occurrence.save(update_fields=["status", "sent_at", "nudge_due_at"])
         elif occurrence.status != Occurrence.Status.SENT:
             return []  # done, missed or skipped meanwhile
+        # A snooze or nudge: the dispatcher's lease on it ends here, with its deliveries made.
+        follow_up = FOLLOW_UP_FIELDS.get(kind)
+        if follow_up and getattr(occurrence, follow_up) is not None:
+            setattr(occurrence, follow_up, None)
+            occurrence.save(update_fields=[follow_up])
         created = []
         for subscription in devices_for_reminders(person=occurrence.person):
             delivery, is_new = Delivery.objects.get_or_create(

@@ -117,14 +117,17 @@ def _claim_follow_ups(now: datetime, field_name: str, kind: str, into: list[int]
         )
         if not occurrences:
             return False
-        ids = [o.id for o in occurrences]
-        Occurrence.objects.filter(id__in=ids).update(**{field_name: None})
         # Done in the meantime: nothing to send. Too late: let it go quietly.
         wanted = [
             o.id
             for o in occurrences
             if o.status == Occurrence.Status.SENT and not is_too_late(getattr(o, field_name), now)
         ]
+        dropped = [o.id for o in occurrences if o.id not in wanted]
+        Occurrence.objects.filter(id__in=dropped).update(**{field_name: None})
+        # Only a lease until the send task has made the deliveries and cleared it: should the
+        # task be lost, a pass after the lease runs out claims the follow-up again.
+        Occurrence.objects.filter(id__in=wanted).update(**{field_name: now + STALLED_AFTER})
         into.extend(wanted)
         transaction.on_commit(lambda: _queue_occurrences(wanted, kind))
     return True

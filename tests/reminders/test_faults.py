@@ -8,6 +8,7 @@ online at the end and what they show is counted.
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -95,11 +96,13 @@ def plan(person, *due: datetime) -> None:
     )
 
 
-def people_with_phones(make_person, receiver, count: int, due: datetime, phones: int = 2):
+def people_with_phones(
+    make_person, receiver, count: int, due: datetime, phones: int = 2, group: str = "person"
+):
     """`count` people due at `due`, each with `phones` devices that are offline for now."""
     devices = []
     for index in range(count):
-        person = make_person(f"person{index}@example.com", time_zone="UTC")
+        person = make_person(f"{group}{index}@example.com", time_zone="UTC")
         plan(person, due)
         for _ in range(phones):
             device = subscribe(person, receiver)
@@ -183,13 +186,13 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
     assert set(Occurrence.objects.values_list("status", flat=True)) == {"sent"}
 
 
-def dispatch_in_another_process(at: datetime, broker_url: str, queue: str) -> str:
-    """`manage.py dispatch_reminders --at`, as beat's pass would run it, on `broker_url`."""
+def dispatch_in_another_process(at: datetime, broker: RedisServer, workers: Workers) -> str:
+    """`manage.py dispatch_reminders --at`, as beat's pass would run it, on that broker."""
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "backend.config.settings_test",
         "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": broker_url,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "CELERY_BROKER_URL": broker.url,
+        "CELERY_TASK_DEFAULT_QUEUE": workers.queue,
     }
     done = subprocess.run(
         [sys.executable, "manage.py", "dispatch_reminders", "--at", at.isoformat()],
@@ -198,24 +201,35 @@ def dispatch_in_another_process(at: datetime, broker_url: str, queue: str) -> st
     return done.stdout
 
 
-def test_reminders_queued_when_redis_restarts_empty_go_out_once_it_is_back(
-    make_person, receiver, tmp_path
+QUEUED_AGAIN = re.compile(r"(\d+) deliveries queued again, (\d+) reminders queued again")
+
+
+@pytest.mark.parametrize(
+    ("persistent", "stop"),
+    [(False, signal.SIGKILL), (True, signal.SIGTERM)],
+    ids=["restarts-empty", "append-only-file"],
+)
+def test_reminders_queued_when_redis_restarts_go_out_once_it_is_back(
+    make_person, receiver, tmp_path, persistent, stop
 ):
-    # The worst case: Redis without persistence loses every queued task when it restarts.
-    broker = RedisServer(tmp_path / "redis").start()
+    """Without persistence a restart loses every queued task: the dispatcher queues again what
+    the ledger says is owed. With the append-only file (production) the queue survives."""
+    broker = RedisServer(tmp_path / "redis", persistent=persistent).start()
     pool = Workers(broker_url=broker.url)
     # Inspects the worker on that broker; the tasks' own app stays on the usual one.
     control = Celery("faults-control", broker=broker.url, set_as_current=False)
     try:
         due = minute(timezone.now())
-        devices = people_with_phones(make_person, receiver, 10, due)
-        receiver.answer_late(0.3)
+        early = people_with_phones(make_person, receiver, 10, due - timedelta(minutes=1))
+        late = people_with_phones(make_person, receiver, 5, due, group="later")
+        receiver.answer_late(0.5)
         worker = pool.start()
 
-        out = dispatch_in_another_process(due, broker.url, pool.queue)
-        assert "10 queued" in out
-        wait_until(lambda: len(receiver.accepted) >= 3, timeout=60, what="the first sends")
-        broker.stop(signal.SIGKILL)
+        # Ten people's reminders are being sent, slowly, when five more are queued behind them.
+        assert "10 queued" in dispatch_in_another_process(due - timedelta(minutes=1), broker, pool)
+        wait_until(lambda: receiver.accepted, timeout=60, what="the first send")
+        assert "5 queued" in dispatch_in_another_process(due, broker, pool)
+        broker.stop(stop)
         broker.start()
         receiver.answer_late(0)
         wait_until(
@@ -223,21 +237,31 @@ def test_reminders_queued_when_redis_restarts_empty_go_out_once_it_is_back(
             timeout=60,
             what="the worker reconnecting",
         )
-        wait_until(lambda: drained(worker, control), timeout=60, what="the queue drained")
-        assert sent() < 20  # the restart lost what was queued
+        if persistent:
+            wait_until(lambda: sent() == 30, timeout=60, what="every delivery sent")
+        else:
+            wait_until(lambda: drained(worker, control), timeout=60, what="the queue drained")
+            assert Occurrence.objects.filter(status="pending").count() == 5  # lost with Redis
+            assert sent() < 20
 
+        # Beat's pass once a delivery has stalled for ten minutes.
         later = timezone.now() + STALLED_AFTER + timedelta(minutes=1)
-        out = dispatch_in_another_process(later, broker.url, pool.queue)
-        assert "queued again" in out
-        wait_until(lambda: sent() == 20, timeout=60, what="every delivery sent")
+        again = QUEUED_AGAIN.search(dispatch_in_another_process(later, broker, pool))
+        deliveries, reminders = int(again[1]), int(again[2])
+        wait_until(lambda: sent() == 30, timeout=60, what="every delivery sent")
     finally:
         control.close()
         pool.stop()
         broker.stop(signal.SIGKILL)
 
+    if persistent:
+        assert (deliveries, reminders) == (0, 0)  # nothing was lost
+    else:
+        assert deliveries >= 1 and reminders == 5
+    devices = early + late
     assert shown(receiver, devices) == every_device_once(devices)
-    assert len(every_device_once(devices)) == 20
-    assert len(receiver.accepted) <= 21  # at most the send in flight went twice
+    assert len(every_device_once(devices)) == 30
+    assert len(receiver.accepted) <= 31  # at most the send in flight went twice
 
 
 def passes(start: datetime, end: datetime) -> None:
@@ -363,8 +387,8 @@ def test_a_send_that_timed_out_after_the_push_service_took_it_shows_once(
 ):
     phone, due = one_reminder(make_person, receiver, online=online)
     # The push service takes the message but answers after the sender's timeout.
-    receiver.answer_late(4, times=1)
-    workers.start(PUSH_TIMEOUT_SECONDS="2")
+    receiver.answer_late(6, times=1)
+    workers.start(PUSH_TIMEOUT_SECONDS="3")
 
     dispatch_due(now=due)
 
