@@ -364,23 +364,6 @@ def test_a_failing_push_service_is_tried_again_later_and_the_reminder_arrives_on
     assert Delivery.objects.get().attempts == 3
 
 
-@pytest.mark.parametrize("status", [404, 410])
-def test_a_device_the_push_service_no_longer_knows_is_pruned_and_never_tried_again(
-    make_person, receiver, workers, status
-):
-    phone, due = one_reminder(make_person, receiver)
-    receiver.respond_with(status)
-    workers.start()
-
-    dispatch_due(now=due)
-
-    wait_until(lambda: Delivery.objects.filter(status="gone").exists(), timeout=60)
-    assert not SubscriptionInfo.objects.exists()
-    later = dispatch_due(now=timezone.now() + STALLED_AFTER + timedelta(minutes=1))
-    assert (later.requeued, later.resent) == ([], [])
-    assert [answer for _at, answer in receiver.answers] == [status]
-
-
 @pytest.mark.parametrize("online", [False, True], ids=["phone-offline", "phone-online"])
 def test_a_send_that_timed_out_after_the_push_service_took_it_shows_once(
     make_person, receiver, workers, online

@@ -234,10 +234,14 @@ class PushReceiver:
             self._subscriptions[token] = subscription
         return subscription
 
-    def forget(self, subscription: Subscription) -> None:
-        """Expire a subscription: later posts to it get 410 Gone (RFC 8030 section 7.3)."""
+    def forget(self, subscription: Subscription, *, entirely: bool = False) -> None:
+        """Expire a subscription: later posts to it get 410 Gone (RFC 8030 section 7.3), or
+        404 Not Found when the service forgot it `entirely`."""
         with self._lock:
-            self._gone.add(subscription.token)
+            if entirely:
+                self._subscriptions.pop(subscription.token, None)
+            else:
+                self._gone.add(subscription.token)
 
     def offline(self, subscription: Subscription) -> None:
         """The device is not connected: its messages wait at the service (RFC 8030 section 5.2),

@@ -397,3 +397,15 @@ def test_stop_releases_the_port(vapid: Vapid) -> None:
 
     with pytest.raises(requests.ConnectionError):
         requests.post(endpoint, data=b"x", headers={"TTL": "0"}, timeout=2)
+
+
+def test_a_subscription_forgotten_entirely_is_not_found(
+    receiver: PushReceiver, vapid: Vapid
+) -> None:
+    subscription = receiver.new_subscription()
+    receiver.forget(subscription, entirely=True)
+
+    with pytest.raises(WebPushException) as excinfo:
+        send(subscription, {"n": 1}, vapid)
+
+    assert excinfo.value.response.status_code == 404
