@@ -246,9 +246,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis hands an unacknowledged task (its worker was killed) to another worker only after
-# this long. It must outlast the longest retry countdown, or a waiting retry runs twice; a
-# lost task comes back sooner through the dispatcher, which queues again whatever the ledger
-# says is claimed but not sent (reminders.dispatch.STALLED_AFTER).
+# this long. Kept above the longest retry countdown, so a retry waiting in a worker is not
+# handed out early (were it, the delivery's claim would make that copy do nothing). A lost
+# task comes back sooner through the dispatcher, which queues again whatever the ledger says
+# is claimed but not sent (reminders.dispatch.STALLED_AFTER).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 # A send under way when the broker connection drops is finished, not cancelled: cancelling
 # it mid-request could send it twice. Its acknowledgement may be lost; the ledger makes a
