@@ -220,6 +220,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_RATES": {"test_reminder": "10/hour"},
+    # A database out of reach for a moment answers 503 with Retry-After, which clients retry.
+    "EXCEPTION_HANDLER": "backend.web.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tonus API",
@@ -244,7 +246,16 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged task (its worker was killed) to another worker only after
+# this long. Kept above the longest retry countdown, so a retry waiting in a worker is not
+# handed out early (were it, the delivery's claim would make that copy do nothing). A lost
+# task comes back sooner through the dispatcher, which queues again whatever the ledger says
+# is claimed but not sent (reminders.dispatch.STALLED_AFTER).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A send under way when the broker connection drops is finished, not cancelled: cancelling
+# it mid-request could send it twice. Its acknowledgement may be lost; the ledger makes a
+# second run a no-op.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-reminders": {
@@ -270,6 +281,8 @@ WEBPUSH_SETTINGS = {
 # How long a push service keeps an undelivered reminder (phone off, no signal).
 PUSH_TTL_SECONDS = env_int("PUSH_TTL_SECONDS", 60 * 60 * 4)
 PUSH_TIMEOUT_SECONDS = env_int("PUSH_TIMEOUT_SECONDS", 10)
+# A failed send is tried again after this long, doubling each time, at most 15 minutes apart.
+PUSH_RETRY_FIRST_SECONDS = env_int("PUSH_RETRY_FIRST_SECONDS", 5)
 
 LOGGING = {
     "version": 1,

@@ -87,3 +87,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# A database error outside a view (say, while loading the session) answers 503, not 500.
+handler500 = "backend.web.errors.server_error"

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from backend.plans.models import Schedule
@@ -16,6 +16,9 @@ from backend.reminders.push import Device, DeviceGone, PushError, push_send
 from backend.reminders.selectors import device_owner_language, devices_for_reminders
 
 logger = logging.getLogger(__name__)
+
+
+FOLLOW_UP_FIELDS = {Delivery.Kind.SNOOZE: "snooze_due_at", Delivery.Kind.NUDGE: "nudge_due_at"}
 
 
 class RetryLater(Exception):
@@ -47,6 +50,11 @@ def occurrence_send(*, occurrence_id: int, kind: str) -> list[int]:
             occurrence.save(update_fields=["status", "sent_at", "nudge_due_at"])
         elif occurrence.status != Occurrence.Status.SENT:
             return []  # done, missed or skipped meanwhile
+        # A snooze or nudge: the dispatcher's lease on it ends here, with its deliveries made.
+        follow_up = FOLLOW_UP_FIELDS.get(kind)
+        if follow_up and getattr(occurrence, follow_up) is not None:
+            setattr(occurrence, follow_up, None)
+            occurrence.save(update_fields=[follow_up])
         created = []
         for subscription in devices_for_reminders(person=occurrence.person):
             delivery, is_new = Delivery.objects.get_or_create(
@@ -74,8 +82,18 @@ def _expires_at(delivery: Delivery) -> datetime:
     return started + timedelta(seconds=settings.PUSH_TTL_SECONDS)
 
 
-def _backoff(attempts: int) -> float:
-    return min(2**attempts * 5, 15 * 60)
+# Clocks of the workers and the dispatcher may differ a little.
+CLOCK_SLACK = timedelta(seconds=5)
+
+
+def _in_flight() -> timedelta:
+    """How long a claimed try may take: the push request's timeouts, with room to spare."""
+    return timedelta(seconds=2 * settings.PUSH_TIMEOUT_SECONDS + 30)
+
+
+def _backoff(tries: int) -> float:
+    """The wait after the `tries`-th failed try: doubling, at most 15 minutes."""
+    return min(settings.PUSH_RETRY_FIRST_SECONDS * 2 ** (tries - 1), 15 * 60)
 
 
 def delivery_send(*, delivery_id: int) -> None:
@@ -101,7 +119,16 @@ def delivery_send(*, delivery_id: int) -> None:
     if ttl <= 0:
         _fail(delivery, "expired before the push service took it")
         return
-    Delivery.objects.filter(id=delivery_id).update(attempts=F("attempts") + 1)
+    # Claim this try: a second copy of the task (queued again by the dispatcher while the
+    # first still waited in a long queue) finds the delivery in flight and leaves it alone.
+    # Should this worker die mid-send, the claim runs out and the dispatcher queues it again.
+    claimed = (
+        Delivery.objects.filter(id=delivery_id, status=Delivery.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + CLOCK_SLACK))
+        .update(attempts=F("attempts") + 1, next_attempt_at=now + _in_flight())
+    )
+    if not claimed:
+        return  # in flight elsewhere, or a retry is planned for later
     payload = reminder_payload(
         delivery.occurrence,
         delivery.kind,
@@ -128,7 +155,7 @@ def delivery_send(*, delivery_id: int) -> None:
     except PushError as error:
         _device_failed(subscription.id, str(error))
         countdown = (
-            error.retry_after if error.retry_after is not None else _backoff(delivery.attempts)
+            error.retry_after if error.retry_after is not None else _backoff(delivery.attempts + 1)
         )
         if error.permanent or now + timedelta(seconds=countdown) >= expires:
             # 400/401/403/413 say our request is wrong: logged, the device is kept.

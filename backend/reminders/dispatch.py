@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from backend.plans.models import SafetyScreen, Schedule
 from backend.plans.selectors import quiet_hours_of, schedule_rule
@@ -23,8 +24,9 @@ BATCH_SIZE = 500
 # The next-morning nudge for a massage session that was neither done nor checked in.
 NUDGE_AT = time(9, 0)
 SNOOZE = timedelta(minutes=15)
-# A pending delivery this far past its planned try has lost its task (a worker died between
-# commit and publish): queue it again. Longer than any retry countdown.
+# A pending delivery this far past its planned try, or an occurrence pending this long after
+# it was claimed, has lost its task (a worker died, or the broker restarted empty): queue it
+# again. Longer than any retry countdown.
 STALLED_AFTER = timedelta(minutes=10)
 
 
@@ -36,6 +38,7 @@ class PassResult:
     snoozes: list[int] = field(default_factory=list)
     nudges: list[int] = field(default_factory=list)
     requeued: list[int] = field(default_factory=list)  # delivery ids
+    resent: list[int] = field(default_factory=list)  # occurrence ids whose fan-out was lost
 
 
 def _held_people(person_ids: set[int]) -> set[int]:
@@ -114,20 +117,26 @@ def _claim_follow_ups(now: datetime, field_name: str, kind: str, into: list[int]
         )
         if not occurrences:
             return False
-        ids = [o.id for o in occurrences]
-        Occurrence.objects.filter(id__in=ids).update(**{field_name: None})
         # Done in the meantime: nothing to send. Too late: let it go quietly.
         wanted = [
             o.id
             for o in occurrences
             if o.status == Occurrence.Status.SENT and not is_too_late(getattr(o, field_name), now)
         ]
+        dropped = [o.id for o in occurrences if o.id not in wanted]
+        Occurrence.objects.filter(id__in=dropped).update(**{field_name: None})
+        # Only a lease until the send task has made the deliveries and cleared it: should the
+        # task be lost, a pass after the lease runs out claims the follow-up again.
+        Occurrence.objects.filter(id__in=wanted).update(**{field_name: now + STALLED_AFTER})
         into.extend(wanted)
         transaction.on_commit(lambda: _queue_occurrences(wanted, kind))
     return True
 
 
 def _requeue_stalled(now: datetime, result: PassResult) -> None:
+    """Queue again what was claimed but whose task never ran: the task was lost with a killed
+    worker, or with a broker that restarted empty. The ledger in the database, not the queue,
+    says what is still owed; every task is safe to run twice."""
     from backend.reminders.tasks import deliver
 
     stalled = list(
@@ -135,10 +144,31 @@ def _requeue_stalled(now: datetime, result: PassResult) -> None:
             status=Delivery.Status.PENDING, next_attempt_at__lt=now - STALLED_AFTER
         ).values_list("id", flat=True)[:BATCH_SIZE]
     )
-    Delivery.objects.filter(id__in=stalled).update(next_attempt_at=now)
+    # Stamped with the real clock, which the worker's claim compares with, even in a pass
+    # run "as if" at another time.
+    Delivery.objects.filter(id__in=stalled).update(next_attempt_at=timezone.now())
     for delivery_id in stalled:
         deliver.delay(delivery_id)
     result.requeued.extend(stalled)
+
+    # Occurrences still pending long after they were claimed: their fan-out never ran.
+    unsent = (
+        Occurrence.objects.filter(
+            status=Occurrence.Status.PENDING,
+            created_at__lt=now - STALLED_AFTER,
+            due_at__lt=now - STALLED_AFTER,
+        )
+        .exclude(id__in=result.queued)
+        .values_list("id", "due_at")[:BATCH_SIZE]
+    )
+    late = [occurrence_id for occurrence_id, due in unsent if is_too_late(due, now)]
+    # The catch-up rule holds for these too: too late to be worth sending is missed.
+    result.missed += Occurrence.objects.filter(
+        id__in=late, status=Occurrence.Status.PENDING
+    ).update(status=Occurrence.Status.MISSED)
+    resent = [occurrence_id for occurrence_id, _due in unsent if occurrence_id not in late]
+    _queue_occurrences(resent, Delivery.Kind.REMINDER)
+    result.resent.extend(resent)
 
 
 def _queue_occurrences(occurrence_ids: list[int], kind: str) -> None:
@@ -158,9 +188,10 @@ def dispatch_due(*, now: datetime) -> PassResult:
     while _claim_follow_ups(now, "nudge_due_at", Delivery.Kind.NUDGE, result.nudges):
         pass
     _requeue_stalled(now, result)
-    if result.queued or result.missed or result.skipped:
+    if result.queued or result.missed or result.skipped or result.requeued or result.resent:
         logger.info(
-            "dispatch at %s: %d queued, %d missed, %d skipped",
+            "dispatch at %s: %d queued, %d missed, %d skipped, %d queued again",
             now.isoformat(), len(result.queued), result.missed, result.skipped,
+            len(result.requeued) + len(result.resent),
         )  # fmt: skip
     return result

@@ -230,3 +230,41 @@ def test_no_nudge_for_a_session_marked_done(person):
     occurrence_done(occurrence=Occurrence.objects.get())
 
     assert dispatch_due(now=datetime(2027, 3, 2, 8, 0, tzinfo=UTC)).nudges == []
+
+
+@pytest.mark.django_db
+def test_a_snooze_whose_send_task_was_lost_is_claimed_again_once(person):
+    stretches(person, time(8, 0))
+    [occurrence_id] = dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC)).queued
+    occurrence_send(occurrence_id=occurrence_id, kind="reminder")
+    snooze_at = datetime(2027, 3, 1, 7, 15, tzinfo=UTC)
+    Occurrence.objects.filter(id=occurrence_id).update(snooze_due_at=snooze_at)
+
+    claimed = dispatch_due(now=snooze_at).snoozes
+    # Its task never ran (lost with a worker, or with Redis): after ten minutes, again.
+    meanwhile = dispatch_due(now=snooze_at + timedelta(minutes=5)).snoozes
+    again = dispatch_due(now=snooze_at + timedelta(minutes=11)).snoozes
+    occurrence_send(occurrence_id=occurrence_id, kind="snooze")  # this time the worker ran it
+    after = dispatch_due(now=snooze_at + timedelta(minutes=30)).snoozes
+
+    assert (claimed, meanwhile, again, after) == ([occurrence_id], [], [occurrence_id], [])
+    assert Occurrence.objects.get().snooze_due_at is None
+
+
+@pytest.mark.django_db
+def test_a_reminder_whose_send_task_was_lost_is_queued_again_or_missed(person):
+    stretches(person, time(8, 0), time(9, 0))  # 07:00 and 08:00 UTC
+    claimed = dispatch_due(now=datetime(2027, 3, 1, 8, 0, tzinfo=UTC)).queued
+    Occurrence.objects.update(created_at=datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
+
+    # Neither task ran. Ten minutes on, both are queued again; past two hours, missed instead.
+    soon = dispatch_due(now=datetime(2027, 3, 1, 8, 11, tzinfo=UTC))
+    late = dispatch_due(now=datetime(2027, 3, 1, 9, 5, tzinfo=UTC))
+
+    assert sorted(soon.resent) == sorted(claimed)
+    by_hour = {o.due_at.hour: o.status for o in Occurrence.objects.all()}
+    assert (late.resent, late.missed, by_hour) == (
+        [Occurrence.objects.get(due_at__hour=8).id],
+        1,
+        {7: "missed", 8: "pending"},
+    )

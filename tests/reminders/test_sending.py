@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from webpush.models import SubscriptionInfo
 
+from backend.reminders.dispatch import STALLED_AFTER, dispatch_due
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
 from backend.reminders.services import device_subscribe, trial_reminder_send
 from tests.plans.conftest import stretch_routine
@@ -96,11 +97,12 @@ def test_discreet_mode_keeps_health_words_off_the_lock_screen(
     assert (message.json()["title"], message.json()["body"]) == ("Tonus", "Time for your routine.")
 
 
+@pytest.mark.parametrize(("answer", "entirely"), [(410, False), (404, True)])
 def test_a_device_the_push_service_no_longer_knows_is_removed(
-    api_as, person, receiver, celery_worker
+    api_as, person, receiver, celery_worker, answer, entirely
 ):
     gone, kept = subscribe(person, receiver), subscribe(person, receiver)
-    receiver.forget(gone)
+    receiver.forget(gone, entirely=entirely)
 
     dispatch(plan_stretches(api_as))
 
@@ -110,6 +112,10 @@ def test_a_device_the_push_service_no_longer_knows_is_removed(
     wait_until(
         lambda: sorted(Delivery.objects.values_list("status", flat=True)) == ["gone", "sent"]
     )
+    # Never tried again: not by a retry, nor by the dispatcher's pass for stalled sends.
+    later = dispatch_due(now=timezone.now() + STALLED_AFTER + timedelta(minutes=1))
+    assert (later.requeued, later.resent) == ([], [])
+    assert [status for status, _reason in receiver.rejections] == [answer]
 
 
 def test_a_busy_push_service_is_tried_again_after_retry_after(

@@ -10,8 +10,12 @@ background thread and checks requests the way a push service would:
 * RFC 8291 (message encryption): the body must decrypt with the subscription's
   private key and auth secret, which only the test holds, as a browser would.
 
-It can also answer with canned failures (``respond_with``, ``forget``) so tests
-can exercise the sender's error handling.
+It can also answer with canned failures (``respond_with``, ``forget``), answer
+late (``answer_late``: the message is taken, the sender may time out before it
+hears so), and hold messages for a device that is not connected (``offline``):
+there, as RFC 8030 section 5.4 says, a new message with the same ``Topic``
+replaces one not yet delivered. ``messages`` is what devices received;
+``accepted`` is every message the service took, replaced ones included.
 
 Typical use::
 
@@ -29,6 +33,7 @@ import binascii
 import json
 import re
 import secrets
+import sys
 import threading
 import time
 from collections import deque
@@ -149,7 +154,13 @@ class PushReceiver:
         self._gone: set[str] = set()
         self._canned: deque[_CannedResponse] = deque()
         self._messages: list[ReceivedMessage] = []
+        self._accepted: list[ReceivedMessage] = []
         self._rejections: list[tuple[int, str]] = []
+        self._answers: list[tuple[float, int]] = []
+        self._offline: set[str] = set()
+        self._held: dict[str, list[ReceivedMessage]] = {}
+        self._late_seconds = 0.0
+        self._late_remaining: int | None = None  # None: every message
 
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -223,12 +234,37 @@ class PushReceiver:
             self._subscriptions[token] = subscription
         return subscription
 
-    def forget(self, subscription: Subscription) -> None:
-        """Expire a subscription: later posts to it get 410 Gone (RFC 8030 section 7.3)."""
+    def forget(self, subscription: Subscription, *, entirely: bool = False) -> None:
+        """Expire a subscription: later posts to it get 410 Gone (RFC 8030 section 7.3), or
+        404 Not Found when the service forgot it `entirely`."""
         with self._lock:
-            self._gone.add(subscription.token)
+            if entirely:
+                self._subscriptions.pop(subscription.token, None)
+            else:
+                self._gone.add(subscription.token)
+
+    def offline(self, subscription: Subscription) -> None:
+        """The device is not connected: its messages wait at the service (RFC 8030 section 5.2),
+        and a new one with the same Topic replaces the one waiting (section 5.4)."""
+        with self._lock:
+            self._offline.add(subscription.token)
+
+    def online(self, subscription: Subscription) -> None:
+        """The device connects again and receives what waited for it, oldest first."""
+        with self._arrived:
+            self._offline.discard(subscription.token)
+            self._messages.extend(self._held.pop(subscription.token, []))
+            self._arrived.notify_all()
 
     # Fault injection ---------------------------------------------------------
+
+    def answer_late(self, seconds: float, times: int | None = None) -> None:
+        """Take the next ``times`` messages (every one when None) as usual, but answer only
+        after ``seconds``: a sender that gives up sooner never learns the message was taken,
+        and one that is killed meanwhile leaves it taken all the same."""
+        with self._lock:
+            self._late_seconds = seconds
+            self._late_remaining = times
 
     def respond_with(
         self, status: int, times: int = 1, headers: dict[str, str] | None = None
@@ -256,15 +292,37 @@ class PushReceiver:
         with self._lock:
             return list(self._rejections)
 
+    @property
+    def accepted(self) -> list[ReceivedMessage]:
+        """Every message the service took, including ones a same-Topic message replaced."""
+        with self._lock:
+            return list(self._accepted)
+
+    @property
+    def answers(self) -> list[tuple[float, int]]:
+        """Every POST as (time.monotonic() when it came, status answered), oldest first."""
+        with self._lock:
+            return list(self._answers)
+
     def messages_for(self, subscription: Subscription) -> list[ReceivedMessage]:
         with self._lock:
             return [m for m in self._messages if m.endpoint == subscription.endpoint]
 
+    def accepted_for(self, subscription: Subscription) -> list[ReceivedMessage]:
+        with self._lock:
+            return [m for m in self._accepted if m.endpoint == subscription.endpoint]
+
     def clear(self) -> None:
-        """Drop recorded messages and rejections (subscriptions and canned responses stay)."""
+        """Drop recorded messages, rejections, held messages, offline devices and late
+        answers (subscriptions and canned responses stay)."""
         with self._lock:
             self._messages.clear()
+            self._accepted.clear()
             self._rejections.clear()
+            self._answers.clear()
+            self._offline.clear()
+            self._held.clear()
+            self._late_seconds, self._late_remaining = 0.0, None
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[ReceivedMessage]:
         """Block until at least ``count`` messages arrived; return all of them.
@@ -326,9 +384,25 @@ class PushReceiver:
             received_at=time.time(),
         )
         with self._arrived:
-            self._messages.append(message)
-            self._arrived.notify_all()
+            self._accepted.append(message)
+            if subscription.token in self._offline:
+                held = self._held.setdefault(subscription.token, [])
+                if topic is not None:
+                    held[:] = [m for m in held if m.topic != topic]
+                held.append(message)
+            else:
+                self._messages.append(message)
+                self._arrived.notify_all()
         return secrets.token_urlsafe(12)
+
+    def _take_late(self) -> float:
+        """Seconds to wait before answering a message just taken."""
+        with self._lock:
+            if self._late_remaining == 0 or not self._late_seconds:
+                return 0.0
+            if self._late_remaining is not None:
+                self._late_remaining -= 1
+            return self._late_seconds
 
     def _take_canned(self) -> _CannedResponse | None:
         # Caller holds the lock.
@@ -343,6 +417,10 @@ class PushReceiver:
     def _record_rejection(self, status: int, reason: str) -> None:
         with self._lock:
             self._rejections.append((status, reason))
+
+    def _record_answer(self, arrived: float, status: int) -> None:
+        with self._lock:
+            self._answers.append((arrived, status))
 
     @staticmethod
     def _check_ttl(value: str | None) -> int:
@@ -422,6 +500,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     receiver: PushReceiver
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A sender that timed out or was killed has closed its end: nothing to report.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     # HTTP/1.1 so senders that keep connections alive (requests sessions,
@@ -431,14 +514,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         receiver = cast(_Server, self.server).receiver
+        arrived = time.monotonic()
         try:
             body = self._read_body()
             message_id = receiver._handle_push(self.path, self.headers, body)
         except _Rejected as rejection:
             receiver._record_rejection(rejection.status, rejection.reason)
+            receiver._record_answer(arrived, rejection.status)
             self._reply(rejection.status, rejection.reason, rejection.headers)
             return
-        self._reply(HTTPStatus.CREATED, "", {"Location": f"{receiver.origin}/message/{message_id}"})
+        location = f"{receiver.origin}/message/{message_id}"
+        receiver._record_answer(arrived, int(HTTPStatus.CREATED))
+        late = receiver._take_late()
+        if late:
+            time.sleep(late)
+        self._reply(HTTPStatus.CREATED, "", {"Location": location})
 
     def _read_body(self) -> bytes:
         length = self.headers.get("Content-Length")

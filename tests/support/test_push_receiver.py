@@ -228,6 +228,40 @@ def test_each_subscription_gets_its_own_messages(receiver: PushReceiver, vapid: 
     assert receiver.messages == []
 
 
+def test_an_offline_device_gets_the_latest_message_of_each_topic(
+    receiver: PushReceiver, vapid: Vapid
+) -> None:
+    subscription = receiver.new_subscription()
+    receiver.offline(subscription)
+
+    send(subscription, {"n": 1}, vapid, headers={"Topic": "morning"})
+    send(subscription, {"n": 2}, vapid, headers={"Topic": "evening"})
+    send(subscription, {"n": 3}, vapid, headers={"Topic": "morning"})
+    send(subscription, {"n": 4}, vapid)
+    assert receiver.messages == []
+    receiver.online(subscription)
+
+    assert [m.json() for m in receiver.messages_for(subscription)] == [{"n": 2}, {"n": 3}, {"n": 4}]
+    assert len(receiver.accepted_for(subscription)) == 4
+    send(subscription, {"n": 5}, vapid, headers={"Topic": "morning"})
+    assert len(receiver.messages_for(subscription)) == 4  # delivered ones are not replaced
+
+
+def test_a_late_answer_times_out_the_sender_yet_the_message_was_taken(
+    receiver: PushReceiver, vapid: Vapid
+) -> None:
+    subscription = receiver.new_subscription()
+    receiver.answer_late(2.0, times=1)
+
+    with pytest.raises(requests.Timeout):
+        send(subscription, {"n": 1}, vapid, timeout=0.5)
+    response = send(subscription, {"n": 2}, vapid, timeout=5)
+
+    assert response.status_code == 201
+    assert [m.json() for m in receiver.wait_for(2)] == [{"n": 1}, {"n": 2}]
+    assert receiver.rejections == []
+
+
 def test_wait_for_times_out_with_the_reason(receiver: PushReceiver) -> None:
     receiver.respond_with(500)
     subscription = receiver.new_subscription()
@@ -363,3 +397,15 @@ def test_stop_releases_the_port(vapid: Vapid) -> None:
 
     with pytest.raises(requests.ConnectionError):
         requests.post(endpoint, data=b"x", headers={"TTL": "0"}, timeout=2)
+
+
+def test_a_subscription_forgotten_entirely_is_not_found(
+    receiver: PushReceiver, vapid: Vapid
+) -> None:
+    subscription = receiver.new_subscription()
+    receiver.forget(subscription, entirely=True)
+
+    with pytest.raises(WebPushException) as excinfo:
+        send(subscription, {"n": 1}, vapid)
+
+    assert excinfo.value.response.status_code == 404

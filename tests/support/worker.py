@@ -28,20 +28,29 @@ def test_database_url() -> str:
 class WorkerProcess:
     """`celery worker` in a subprocess, consuming a queue of its own so runs never mix."""
 
-    def __init__(self, *, log_dir: Path, queue: str | None = None) -> None:
+    def __init__(
+        self, *, log_dir: Path, queue: str | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.queue = queue or f"tonus-test-{uuid.uuid4().hex[:8]}"
+        # Settings the worker reads from its environment, e.g. another broker or a shorter
+        # push timeout.
+        self.env = dict(env or {})
         self.log_path = log_dir / f"worker-{self.queue}.log"
         self.hostname = f"{self.queue}@{socket.gethostname()}"
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30.0) -> WorkerProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        env = os.environ | {
-            "DJANGO_SETTINGS_MODULE": "backend.config.settings_test",
-            "DATABASE_URL": test_database_url(),
-            "CELERY_TASK_DEFAULT_QUEUE": self.queue,
-            "PYTHONUNBUFFERED": "1",
-        }
+        env = (
+            os.environ
+            | {
+                "DJANGO_SETTINGS_MODULE": "backend.config.settings_test",
+                "DATABASE_URL": test_database_url(),
+                "CELERY_TASK_DEFAULT_QUEUE": self.queue,
+                "PYTHONUNBUFFERED": "1",
+            }
+            | self.env
+        )
         log = self.log_path.open("ab")
         offset = self.log_path.stat().st_size
         self.process = subprocess.Popen(

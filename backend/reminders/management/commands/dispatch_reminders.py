@@ -30,5 +30,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{now.isoformat()}: {len(result.queued)} queued, {result.missed} missed, "
             f"{result.skipped} skipped, {len(result.snoozes)} snoozes, {len(result.nudges)} nudges, "
-            f"{len(result.requeued)} deliveries queued again"
+            f"{len(result.requeued)} deliveries queued again, "
+            f"{len(result.resent)} reminders queued again"
         )
