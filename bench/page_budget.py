@@ -418,21 +418,26 @@ def lighthouse_install() -> None:
 
 def lighthouse_run(url: str, cookies: dict[str, str], out: Path) -> dict[str, int]:
     cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
-    subprocess.run(  # noqa: S603
-        [
-            str(LIGHTHOUSE),
-            url,
-            "--only-categories=performance,accessibility,best-practices",
-            "--form-factor=mobile",
-            "--output=json",
-            f"--output-path={out}",
-            "--quiet",
-            f"--chrome-flags={' '.join(CHROME_ARGS)}",
-            f"--extra-headers={json.dumps({'Cookie': cookie})}",
-        ],
-        env=os.environ | {"CHROME_PATH": CHROMIUM},
-        check=True,
-    )
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--only-categories=performance,accessibility,best-practices",
+        "--form-factor=mobile",
+        "--output=json",
+        f"--output-path={out}",
+        "--quiet",
+        f"--chrome-flags={' '.join(CHROME_ARGS)}",
+        f"--extra-headers={json.dumps({'Cookie': cookie})}",
+    ]
+    # On a busy machine Lighthouse now and then fails to record its trace (NO_NAVSTART):
+    # that says nothing of the page, so it is run again, up to three times.
+    for attempt in range(3):
+        run = subprocess.run(command, env=os.environ | {"CHROME_PATH": CHROMIUM}, check=False)  # noqa: S603
+        if run.returncode == 0:
+            break
+        print(f"  Lighthouse failed (attempt {attempt + 1} of 3)", flush=True)
+    else:
+        raise RuntimeError(f"Lighthouse failed three times on {url}")
     report = json.loads(out.read_text())
     if report.get("runtimeError"):
         raise RuntimeError(f"Lighthouse: {report['runtimeError']}")
