@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -12,6 +13,7 @@ from backend.care.models import Invitation
 from backend.care.selectors import (
     access_log_of,
     dependent_in_care_of,
+    invitations_pending,
     people_for,
     therapists_of,
 )
@@ -22,6 +24,7 @@ from backend.care.services import (
     dependent_create,
     dependent_delete,
     invitation_accept,
+    invitation_cancel,
     invitation_create,
     therapist_revoke,
 )
@@ -113,9 +116,21 @@ class InvitationApi(APIView):
         role = serializers.ChoiceField(choices=Invitation.Role.choices)
 
     class InvitationSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
         code = serializers.CharField(help_text="Shown once: only its hash is kept.")
         role = serializers.CharField()
         expires_at = serializers.DateTimeField()
+
+    class PendingInvitationSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        role = serializers.CharField()
+        created_at = serializers.DateTimeField()
+        expires_at = serializers.DateTimeField()
+
+    @extend_schema(responses=PendingInvitationSerializer(many=True))
+    def get(self, request):
+        pending = invitations_pending(person=managed_person(request), now=timezone.now())
+        return Response(self.PendingInvitationSerializer(pending, many=True).data)
 
     @extend_schema(request=InvitationInputSerializer, responses={201: InvitationSerializer})
     def post(self, request):
@@ -125,8 +140,21 @@ class InvitationApi(APIView):
         invitation, code = invitation_create(
             person=person, role=serializer.validated_data["role"], created_by=request.user
         )
-        data = {"code": code, "role": invitation.role, "expires_at": invitation.expires_at}
+        data = {
+            "id": invitation.id,
+            "code": code,
+            "role": invitation.role,
+            "expires_at": invitation.expires_at,
+        }
         return Response(self.InvitationSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationCancelApi(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, invitation_id: int):
+        if not invitation_cancel(person=managed_person(request), invitation_id=invitation_id):
+            raise NotFound("No such invitation.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class InvitationAcceptApi(APIView):

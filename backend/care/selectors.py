@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import User
 from backend.care.access import patients_of, people_in_care_of, role_for
-from backend.care.models import AccessLogEntry, TherapistAccess
+from backend.care.models import AccessLogEntry, Invitation, TherapistAccess
 from backend.checkins.models import CheckIn
 from backend.checkins.selectors import checkins_for_person, trend_for_person
 from backend.plans.selectors import safety_screen_latest
@@ -31,6 +31,12 @@ def therapists_of(*, person: User) -> QuerySet[TherapistAccess]:
     return TherapistAccess.objects.filter(person=person, revoked_at__isnull=True).select_related(
         "therapist"
     )
+
+
+def invitations_pending(*, person: User, now) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        person=person, accepted_at__isnull=True, expires_at__gt=now
+    ).order_by("created_at")
 
 
 def access_log_of(*, person: User) -> QuerySet[AccessLogEntry]:

@@ -80,6 +80,14 @@ def invitation_accept(*, code: str, user: User) -> Invitation:
     return invitation
 
 
+def invitation_cancel(*, person: User, invitation_id: int) -> bool:
+    """A code not yet used stops working at once; a used one has nothing left to cancel."""
+    deleted, _rows = Invitation.objects.filter(
+        person=person, id=invitation_id, accepted_at__isnull=True
+    ).delete()
+    return deleted > 0
+
+
 def therapist_revoke(*, person: User, therapist_id: int) -> bool:
     """Effective at once: the therapist's next request no longer finds the person."""
     revoked = TherapistAccess.objects.filter(

@@ -7,6 +7,11 @@ urlpatterns = [
     path("switch/<int:person_id>/", views.switch, name="care-switch"),
     path("invite/", views.invite, name="care-invite"),
     path("join/", views.join, name="care-join"),
+    path(
+        "invitations/<int:invitation_id>/cancel/",
+        views.invitation_cancel_page,
+        name="care-invitation-cancel",
+    ),
     path("therapists/<int:therapist_id>/revoke/", views.revoke, name="care-revoke"),
     path("leave/", views.leave, name="care-leave"),
     path("profile/", views.profile, name="care-profile"),

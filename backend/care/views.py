@@ -17,6 +17,7 @@ from backend.care.selectors import (
     caregivers_of,
     dashboard_rows,
     dependent_in_care_of,
+    invitations_pending,
     may_manage,
     people_for,
     therapists_of,
@@ -28,6 +29,7 @@ from backend.care.services import (
     dependent_create,
     dependent_delete,
     invitation_accept,
+    invitation_cancel,
     invitation_create,
     therapist_revoke,
 )
@@ -62,6 +64,7 @@ def _care_context(request, *, form=None, profile_form=None) -> dict:
         "therapists": therapists_of(person=person) if managing else [],
         "access_log": access_log_of(person=person) if managing else [],
         "caregivers": caregivers_of(person=person) if managing else [],
+        "invitations": invitations_pending(person=person, now=timezone.now()) if managing else [],
         "profile_form": profile_form,
     }
 
@@ -181,4 +184,16 @@ def profile_delete(request):
     dependent_delete(person=person)
     request.session.pop(SESSION_KEY, None)
     messages.success(request, _("%(name)s's profile and records are deleted.") % {"name": name})
+    return redirect("care")
+
+
+@login_required
+@require_POST
+def invitation_cancel_page(request, invitation_id: int):
+    person = request.person
+    if not may_manage(user=request.user, person=person) or not invitation_cancel(
+        person=person, invitation_id=invitation_id
+    ):
+        raise Http404
+    messages.success(request, _("Invitation cancelled. Its code no longer works."))
     return redirect("care")

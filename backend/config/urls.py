@@ -37,6 +37,11 @@ api_v1 = [
     path("care/people/<int:person_id>/leave/", care_api.LeaveApi.as_view(), name="api-care-leave"),
     path("care/invitations/", care_api.InvitationApi.as_view(), name="api-care-invitations"),
     path(
+        "care/invitations/<int:invitation_id>/",
+        care_api.InvitationCancelApi.as_view(),
+        name="api-care-invitation",
+    ),
+    path(
         "care/invitations/accept/",
         care_api.InvitationAcceptApi.as_view(),
         name="api-care-invitation-accept",

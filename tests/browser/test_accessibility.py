@@ -426,6 +426,7 @@ NOT_PAGES = {
     "care/switch/<int:person_id>/": "POST only, then the chosen person's page",
     "care/therapists/<int:therapist_id>/revoke/": "POST only, then the care page",
     "care/leave/": "POST only, then the care page",
+    "care/invitations/<int:invitation_id>/cancel/": "POST only, then the care page",
     "care/profile/delete/": "POST only, then the care page",
     "checkins/<int:checkin_id>/notes/": "POST only, then the trend",
     "checkins/baseline/reset/": "POST only, then the trend",

@@ -211,6 +211,8 @@ API = [
     ),
     Op("DELETE", "/api/v1/care/dependents/{person_id}/", dependents_only(204), acting=False),
     Op("POST", "/api/v1/care/invitations/", manage(201), {"role": "caregiver"}),
+    Op("GET", "/api/v1/care/invitations/", manage(200)),
+    Op("DELETE", "/api/v1/care/invitations/{invitation_id}/", manage(204)),
     # A code is the key: whoever holds it joins (the person themself cannot).
     Op(
         "POST",
@@ -435,6 +437,7 @@ PAGES = [
     ),
     page("POST", "care/switch/<int:person_id>/", read(302, anonymous=LOGIN), acting=False),
     page("POST", "care/invite/", manage(201, anonymous=LOGIN), {"role": "therapist"}),
+    page("POST", "care/invitations/<int:invitation_id>/cancel/", manage(302, anonymous=LOGIN)),
     page("GET", "care/join/", everyone(200, anonymous=LOGIN), acting=False),
     page(
         "POST",
@@ -606,6 +609,9 @@ class World:
             "proposal_id": proposal.id,
             "occurrence_id": occurrence.id,
             "therapist_id": self.users[THERAPIST].id,
+            "invitation_id": invitation_create(
+                person=subject, role="therapist", created_by=self.users[THERAPIST]
+            )[0].id,
             "device_id": self.device.id if hasattr(self, "device") else 0,
             "token": feed_token,
             "uidb64": "MQ",

@@ -126,3 +126,25 @@ def test_a_therapist_cannot_invite_or_revoke_for_a_patient(api_as, person, thera
 
     assert api_as.post(INVITE, {"role": "caregiver"}, format="json").status_code == 404
     assert api_as.get("/api/v1/care/therapists/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_code_not_yet_used_can_be_cancelled_and_then_grants_nothing(api_as, therapist):
+    created = api_as.post(INVITE, {"role": "therapist"}, format="json").json()
+    assert [i["id"] for i in api_as.get(INVITE).json()] == [created["id"]]
+
+    assert api_as.delete(f"{INVITE}{created['id']}/").status_code == 204
+    api_as.force_login(therapist)
+    refused = api_as.post(ACCEPT, {"code": created["code"]}, format="json")
+
+    assert refused.status_code == 400 and "code" in refused.json()
+    assert not TherapistAccess.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_whoever_manages_the_person_cancels_their_codes(api_as, outsider):
+    created = api_as.post(INVITE, {"role": "caregiver"}, format="json").json()
+    api_as.force_login(outsider)
+
+    assert api_as.delete(f"{INVITE}{created['id']}/").status_code == 404
+    assert api_as.get(INVITE).json() == []  # the outsider's own list, empty
