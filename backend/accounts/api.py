@@ -18,6 +18,7 @@ from backend.accounts.export import person_data_json
 from backend.accounts.models import User
 from backend.accounts.services import account_delete, user_sign_up, user_update
 from backend.care.access import managed_person
+from backend.config.api import InputSerializer, TimeZoneField
 from backend.plans.api import LocalTimeField
 
 
@@ -40,10 +41,10 @@ class PersonSerializer(serializers.Serializer):
 class SignUpApi(APIView):
     permission_classes = [AllowAny]
 
-    class SignUpInputSerializer(serializers.Serializer):
+    class SignUpInputSerializer(InputSerializer):
         email = serializers.EmailField(max_length=254)
         password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
-        time_zone = TimeZoneSerializerField(use_pytz=False)
+        time_zone = TimeZoneField()
         name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
         language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
@@ -70,8 +71,8 @@ class SignUpApi(APIView):
 
 
 class MeApi(APIView):
-    class MeUpdateInputSerializer(serializers.Serializer):
-        time_zone = TimeZoneSerializerField(use_pytz=False, required=False)
+    class MeUpdateInputSerializer(InputSerializer):
+        time_zone = TimeZoneField(required=False)
         name = serializers.CharField(max_length=100, required=False, allow_blank=True)
         quiet_hours_start = LocalTimeField(required=False, allow_null=True)
         quiet_hours_end = LocalTimeField(required=False, allow_null=True)
@@ -105,7 +106,7 @@ class MeApi(APIView):
         return Response(PersonSerializer(user).data)
 
 
-class PasswordConfirmSerializer(serializers.Serializer):
+class PasswordConfirmSerializer(InputSerializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 
     def validate_password(self, value: str) -> str:

@@ -25,6 +25,7 @@ from backend.care.services import (
     invitation_create,
     therapist_revoke,
 )
+from backend.config.api import FIELD_ERRORS, InputSerializer, TimeZoneField
 
 
 class CarePersonSerializer(serializers.Serializer):
@@ -44,12 +45,12 @@ class PeopleApi(APIView):
 
 
 class DependentApi(APIView):
-    class DependentInputSerializer(serializers.Serializer):
+    class DependentInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=100)
         birth_year = serializers.IntegerField(
             min_value=1900, max_value=2100, required=False, allow_null=True
         )
-        time_zone = TimeZoneSerializerField(use_pytz=False)
+        time_zone = TimeZoneField()
 
     @extend_schema(request=DependentInputSerializer, responses={201: CarePersonSerializer})
     def post(self, request):
@@ -62,12 +63,12 @@ class DependentApi(APIView):
 class DependentDetailApi(APIView):
     """A caregiver edits or deletes the profile of someone with no login of their own."""
 
-    class DependentUpdateSerializer(serializers.Serializer):
+    class DependentUpdateSerializer(InputSerializer):
         name = serializers.CharField(max_length=100, required=False)
         birth_year = serializers.IntegerField(
             min_value=1900, max_value=2100, required=False, allow_null=True
         )
-        time_zone = TimeZoneSerializerField(use_pytz=False, required=False)
+        time_zone = TimeZoneField(required=False)
 
     def _dependent(self, request, person_id):
         person = dependent_in_care_of(user=request.user, person_id=person_id)
@@ -96,7 +97,7 @@ class DependentDetailApi(APIView):
 class LeaveApi(APIView):
     """A caregiver steps out of someone's care circle."""
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, 400: FIELD_ERRORS})
     def post(self, request, person_id: int):
         person = people_in_care_of(request.user).exclude(id=request.user.id).filter(id=person_id)
         if not person.exists():
@@ -109,7 +110,7 @@ class LeaveApi(APIView):
 
 
 class InvitationApi(APIView):
-    class InvitationInputSerializer(serializers.Serializer):
+    class InvitationInputSerializer(InputSerializer):
         role = serializers.ChoiceField(choices=Invitation.Role.choices)
 
     class InvitationSerializer(serializers.Serializer):
@@ -130,7 +131,7 @@ class InvitationApi(APIView):
 
 
 class InvitationAcceptApi(APIView):
-    class AcceptInputSerializer(serializers.Serializer):
+    class AcceptInputSerializer(InputSerializer):
         code = serializers.CharField(max_length=40)
 
     @extend_schema(request=AcceptInputSerializer, responses=CarePersonSerializer)

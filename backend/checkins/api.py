@@ -19,6 +19,7 @@ from backend.checkins.models import CheckIn, RangeChange, Tone
 from backend.checkins.plan_check import plan_check
 from backend.checkins.selectors import checkins_for_person, trend_for_person
 from backend.checkins.services import baseline_reset, checkin_create, note_add
+from backend.config.api import InputSerializer
 from backend.plans.models import Technique
 from backend.reminders.selectors import occurrences_for_person
 
@@ -50,7 +51,7 @@ def _score(**kwargs):
     return serializers.IntegerField(min_value=0, max_value=10, **kwargs)
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(InputSerializer):
     id = serializers.IntegerField(read_only=True)
     author = serializers.CharField(source="author.display_name", read_only=True)
     text = serializers.CharField(max_length=1000)
@@ -78,7 +79,10 @@ class CheckInListSerializer(CheckInSerializer):
 
 
 class CheckInApi(APIView):
-    class CheckInInputSerializer(serializers.Serializer):
+    # Named on the view so the schema shows the paginated shape of the list.
+    pagination_class = CheckInPagination
+
+    class CheckInInputSerializer(InputSerializer):
         idempotency_key = serializers.UUIDField(
             help_text="Made by the client once per check-in; a resend with it stores nothing new."
         )
@@ -143,7 +147,7 @@ class CheckInApi(APIView):
 
     @extend_schema(responses={200: CheckInListSerializer(many=True)})
     def get(self, request):
-        paginator = CheckInPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             checkins_for_person(person=request.person)
             .prefetch_related("therapist_notes__author")

@@ -87,3 +87,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/, Django's own 400, 403 and 404 answer in JSON like the rest of the API.
+handler400 = "backend.config.api.bad_request"
+handler403 = "backend.config.api.permission_denied"
+handler404 = "backend.config.api.page_not_found"
