@@ -279,3 +279,6 @@ LOGGING = {
 }
 # Push endpoints come from browsers; only https ones are real push services.
 PUSH_ENDPOINT_REQUIRE_HTTPS = env_bool("PUSH_ENDPOINT_REQUIRE_HTTPS", default=True)
+# ...and on the public internet: an endpoint whose host resolves to a private, loopback or
+# link-local address is refused when a device subscribes and again before each send.
+PUSH_ENDPOINT_ALLOW_PRIVATE = env_bool("PUSH_ENDPOINT_ALLOW_PRIVATE", default=False)

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from backend.care.access import managed_person
 from backend.config.api import FIELD_ERRORS, NOT_FOUND, InputSerializer
 from backend.reminders.calendar import calendar_feed_disable, calendar_feed_enable
+from backend.reminders.endpoints import endpoint_refusal
 from backend.reminders.messages import action_token_occurrence_id
 from backend.reminders.models import CalendarFeed, Occurrence
 from backend.reminders.selectors import (
@@ -82,6 +83,9 @@ class DeviceApi(APIView):
         def validate_endpoint(self, value: str) -> str:
             if settings.PUSH_ENDPOINT_REQUIRE_HTTPS and not value.startswith("https://"):
                 raise serializers.ValidationError("A push endpoint must use https.")
+            refusal = endpoint_refusal(value)
+            if refusal is not None:
+                raise serializers.ValidationError(refusal)
             return value
 
     class DeviceDeleteSerializer(InputSerializer):
