@@ -3,6 +3,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
@@ -15,7 +16,7 @@ from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from backend.accounts.export import person_data_json
-from backend.accounts.models import User
+from backend.accounts.models import User, paused_until_validate
 from backend.accounts.services import account_delete, user_sign_up, user_update
 from backend.care.access import managed_person
 from backend.config.api import InputSerializer, TimeZoneField
@@ -80,6 +81,11 @@ class MeApi(APIView):
         paused_until = serializers.DateField(required=False, allow_null=True)
         discreet_notifications = serializers.BooleanField(required=False)
         language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+        def validate_paused_until(self, value):
+            person = self.context["person"]
+            paused_until_validate(value, today=timezone.localdate(timezone=person.time_zone))
+            return value
 
         def validate(self, attrs):
             person = self.context["person"]

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -44,12 +46,21 @@ class PeopleApi(APIView):
         return Response(CarePersonSerializer(people_for(user=request.user), many=True).data)
 
 
+def _not_after_this_year(year: int) -> None:
+    if year > date.today().year:
+        raise serializers.ValidationError(_("Enter a year between 1900 and this year."))
+
+
+def _birth_year(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1900, max_value=2100, validators=[_not_after_this_year], **kwargs
+    )
+
+
 class DependentApi(APIView):
     class DependentInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=100)
-        birth_year = serializers.IntegerField(
-            min_value=1900, max_value=2100, required=False, allow_null=True
-        )
+        birth_year = _birth_year(required=False, allow_null=True)
         time_zone = TimeZoneField()
 
     @extend_schema(request=DependentInputSerializer, responses={201: CarePersonSerializer})
@@ -65,9 +76,7 @@ class DependentDetailApi(APIView):
 
     class DependentUpdateSerializer(InputSerializer):
         name = serializers.CharField(max_length=100, required=False)
-        birth_year = serializers.IntegerField(
-            min_value=1900, max_value=2100, required=False, allow_null=True
-        )
+        birth_year = _birth_year(required=False, allow_null=True)
         time_zone = TimeZoneField(required=False)
 
     def _dependent(self, request, person_id):

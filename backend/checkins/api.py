@@ -20,6 +20,7 @@ from backend.checkins.plan_check import plan_check
 from backend.checkins.selectors import checkins_for_person, trend_for_person
 from backend.checkins.services import baseline_reset, checkin_create, note_add
 from backend.config.api import InputSerializer
+from backend.config.parsers import SizeLimitMixin
 from backend.plans.models import Technique
 from backend.reminders.selectors import occurrences_for_person
 
@@ -284,7 +285,7 @@ class TrendApi(APIView):
         return Response(TrendSerializer(trend).data)
 
 
-class CsvParser(BaseParser):
+class CsvParser(SizeLimitMixin, BaseParser):
     media_type = "text/csv"
 
     def parse(self, stream, media_type=None, parser_context=None):

@@ -3,6 +3,7 @@
 import zoneinfo
 from collections.abc import Mapping
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
@@ -11,6 +12,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
+
+from backend.config.parsers import RequestTooLarge
 
 UNKNOWN_FIELD = _("Unknown field.")
 
@@ -105,6 +108,7 @@ class ApiSchema(AutoSchema):
         if view.get_permissions():
             responses["404"] = NOT_FOUND
         if self.method in ("POST", "PUT", "PATCH") and has_input:
+            responses["413"] = OpenApiResponse(_DETAIL, description="The body is too large.")
             responses["415"] = OpenApiResponse(_DETAIL, description="Unsupported media type.")
         if view.get_throttles():
             responses["429"] = OpenApiResponse(_DETAIL, description="Too many requests.")
@@ -134,6 +138,8 @@ def _api_or_page(status: int, default_detail, page):
     def handler(request, exception=None, **kwargs):
         if not request.path.startswith("/api/"):
             return page(request, exception, **kwargs)
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse({"detail": str(RequestTooLarge.default_detail)}, status=413)
         message = exception.args[0] if exception is not None and exception.args else None
         # Only our own messages are shown; a resolver's "tried" patterns or a
         # SuspiciousOperation's details are not for clients.
