@@ -11,6 +11,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, serializers
+from rest_framework.permissions import AllowAny
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from backend.config.parsers import RequestTooLarge
@@ -18,13 +19,11 @@ from backend.config.parsers import RequestTooLarge
 UNKNOWN_FIELD = _("Unknown field.")
 
 
+# Refuses fields the serializer does not take, naming each one, nested ones too. Without it
+# DRF drops them in silence, so a misspelt field ("pian") would store nothing and still
+# answer 200. Read-only fields are refused as well: sending one changes nothing.
+# (Comments, not docstrings: the schema would show a docstring on every input component.)
 class StrictInputMixin:
-    """Refuses fields the serializer does not take, naming each one, nested ones too.
-
-    Without it DRF drops them in silence, so a misspelt field ("pian") would store nothing
-    and still answer 200. Read-only fields are refused as well: sending one changes nothing.
-    """
-
     def to_internal_value(self, data):
         unknown = {}
         if isinstance(data, Mapping):
@@ -41,12 +40,13 @@ class StrictInputMixin:
         return value
 
 
+# The base of every serializer that reads a request body, and of model serializers that do.
 class InputSerializer(StrictInputMixin, serializers.Serializer):
-    """The base of every serializer that reads a request body."""
+    pass
 
 
 class ModelInputSerializer(StrictInputMixin, serializers.ModelSerializer):
-    """The same, for model serializers that read a request body."""
+    pass
 
 
 # The IANA names, as a browser's Intl API gives them. "Factory" is no place.
@@ -96,16 +96,20 @@ class ApiSchema(AutoSchema):
             schema["additionalProperties"] = False
         return schema
 
+    def _signed_in(self) -> bool:
+        return any(not isinstance(p, AllowAny) for p in self.view.get_permissions())
+
     def _error_responses(self, has_input: bool) -> dict:
         view = self.view
+        signed_in = self._signed_in()
         responses = {}
         if has_input:
             responses["400"] = FIELD_ERRORS
-        if view.get_permissions() or self.method not in ("GET", "HEAD", "OPTIONS"):
+        if signed_in or self.method not in ("GET", "HEAD", "OPTIONS"):
             responses["403"] = OpenApiResponse(
                 _DETAIL, description="Not signed in, no CSRF token, or not allowed."
             )
-        if view.get_permissions():
+        if signed_in:
             responses["404"] = NOT_FOUND
         if self.method in ("POST", "PUT", "PATCH") and has_input:
             responses["413"] = OpenApiResponse(_DETAIL, description="The body is too large.")
@@ -116,7 +120,7 @@ class ApiSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
-        if self.view.get_permissions():
+        if self._signed_in():
             parameters = [*parameters, ACTING_PERSON]
         return parameters
 
