@@ -3,6 +3,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
@@ -15,9 +16,10 @@ from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from backend.accounts.export import person_data_json
-from backend.accounts.models import User
+from backend.accounts.models import User, paused_until_validate
 from backend.accounts.services import account_delete, user_sign_up, user_update
 from backend.care.access import managed_person
+from backend.config.api import InputSerializer, TimeZoneField
 from backend.plans.api import LocalTimeField
 
 
@@ -40,10 +42,10 @@ class PersonSerializer(serializers.Serializer):
 class SignUpApi(APIView):
     permission_classes = [AllowAny]
 
-    class SignUpInputSerializer(serializers.Serializer):
+    class SignUpInputSerializer(InputSerializer):
         email = serializers.EmailField(max_length=254)
         password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
-        time_zone = TimeZoneSerializerField(use_pytz=False)
+        time_zone = TimeZoneField()
         name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
         language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
@@ -70,8 +72,8 @@ class SignUpApi(APIView):
 
 
 class MeApi(APIView):
-    class MeUpdateInputSerializer(serializers.Serializer):
-        time_zone = TimeZoneSerializerField(use_pytz=False, required=False)
+    class MeUpdateInputSerializer(InputSerializer):
+        time_zone = TimeZoneField(required=False)
         name = serializers.CharField(max_length=100, required=False, allow_blank=True)
         quiet_hours_start = LocalTimeField(required=False, allow_null=True)
         quiet_hours_end = LocalTimeField(required=False, allow_null=True)
@@ -79,6 +81,11 @@ class MeApi(APIView):
         paused_until = serializers.DateField(required=False, allow_null=True)
         discreet_notifications = serializers.BooleanField(required=False)
         language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+        def validate_paused_until(self, value):
+            person = self.context["person"]
+            paused_until_validate(value, today=timezone.localdate(timezone=person.time_zone))
+            return value
 
         def validate(self, attrs):
             person = self.context["person"]
@@ -105,7 +112,7 @@ class MeApi(APIView):
         return Response(PersonSerializer(user).data)
 
 
-class PasswordConfirmSerializer(serializers.Serializer):
+class PasswordConfirmSerializer(InputSerializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 
     def validate_password(self, value: str) -> str:

@@ -3,14 +3,16 @@ from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
 )
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import User
+from backend.accounts.models import User, paused_until_validate
 
 
 class SignUpForm(forms.ModelForm):
     password = forms.CharField(
         label=_("Password"),
+        max_length=128,  # as the API takes
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validators_help_text_html(),
@@ -75,6 +77,11 @@ class SettingsForm(forms.ModelForm):
 
     def clean_language(self) -> str:
         return self.cleaned_data.get("language") or self.instance.language
+
+    def clean_paused_until(self):
+        day = self.cleaned_data.get("paused_until")
+        paused_until_validate(day, today=timezone.localdate(timezone=self.instance.time_zone))
+        return day
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,8 @@
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
@@ -86,3 +89,18 @@ class User(AbstractUser):
 
     def is_paused_on(self, day) -> bool:
         return self.reminders_paused and (self.paused_until is None or day <= self.paused_until)
+
+
+# A pause is for a holiday or an illness; turning reminders off is the way to stop for good.
+LONGEST_PAUSE = timedelta(days=366)
+
+
+def paused_until_validate(day: date | None, *, today: date) -> None:
+    """A pause ends today or later, within a year: a date in the past or the far future is
+    a slip, not a wish."""
+    if day is None:
+        return
+    if day < today:
+        raise ValidationError(_("Choose today or a later day."))
+    if day > today + LONGEST_PAUSE:
+        raise ValidationError(_("A pause can last up to a year."))

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -28,6 +30,7 @@ from backend.care.services import (
     invitation_create,
     therapist_revoke,
 )
+from backend.config.api import FIELD_ERRORS, InputSerializer, TimeZoneField
 
 
 class CarePersonSerializer(serializers.Serializer):
@@ -46,13 +49,22 @@ class PeopleApi(APIView):
         return Response(CarePersonSerializer(people_for(user=request.user), many=True).data)
 
 
+def _not_after_this_year(year: int) -> None:
+    if year > date.today().year:
+        raise serializers.ValidationError(_("Enter a year between 1900 and this year."))
+
+
+def _birth_year(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1900, max_value=2100, validators=[_not_after_this_year], **kwargs
+    )
+
+
 class DependentApi(APIView):
-    class DependentInputSerializer(serializers.Serializer):
+    class DependentInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=100)
-        birth_year = serializers.IntegerField(
-            min_value=1900, max_value=2100, required=False, allow_null=True
-        )
-        time_zone = TimeZoneSerializerField(use_pytz=False)
+        birth_year = _birth_year(required=False, allow_null=True)
+        time_zone = TimeZoneField()
 
     @extend_schema(request=DependentInputSerializer, responses={201: CarePersonSerializer})
     def post(self, request):
@@ -65,12 +77,10 @@ class DependentApi(APIView):
 class DependentDetailApi(APIView):
     """A caregiver edits or deletes the profile of someone with no login of their own."""
 
-    class DependentUpdateSerializer(serializers.Serializer):
+    class DependentUpdateSerializer(InputSerializer):
         name = serializers.CharField(max_length=100, required=False)
-        birth_year = serializers.IntegerField(
-            min_value=1900, max_value=2100, required=False, allow_null=True
-        )
-        time_zone = TimeZoneSerializerField(use_pytz=False, required=False)
+        birth_year = _birth_year(required=False, allow_null=True)
+        time_zone = TimeZoneField(required=False)
 
     def _dependent(self, request, person_id):
         person = dependent_in_care_of(user=request.user, person_id=person_id)
@@ -99,7 +109,7 @@ class DependentDetailApi(APIView):
 class LeaveApi(APIView):
     """A caregiver steps out of someone's care circle."""
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, 400: FIELD_ERRORS})
     def post(self, request, person_id: int):
         person = people_in_care_of(request.user).exclude(id=request.user.id).filter(id=person_id)
         if not person.exists():
@@ -112,7 +122,7 @@ class LeaveApi(APIView):
 
 
 class InvitationApi(APIView):
-    class InvitationInputSerializer(serializers.Serializer):
+    class InvitationInputSerializer(InputSerializer):
         role = serializers.ChoiceField(choices=Invitation.Role.choices)
 
     class InvitationSerializer(serializers.Serializer):
@@ -158,7 +168,7 @@ class InvitationCancelApi(APIView):
 
 
 class InvitationAcceptApi(APIView):
-    class AcceptInputSerializer(serializers.Serializer):
+    class AcceptInputSerializer(InputSerializer):
         code = serializers.CharField(max_length=40)
 
     @extend_schema(request=AcceptInputSerializer, responses=CarePersonSerializer)

@@ -91,8 +91,11 @@ def switch(request, person_id: int):
 def invite(request):
     person = request.person
     role = request.POST.get("role")
-    if not may_manage(user=request.user, person=person) or role not in Invitation.Role.values:
+    if not may_manage(user=request.user, person=person):
         raise Http404
+    if role not in Invitation.Role.values:
+        messages.error(request, _("Choose who to invite: a caregiver or a therapist."))
+        return render(request, "care/people.html", _care_context(request), status=400)
     invitation, code = invitation_create(person=person, role=role, created_by=request.user)
     context = {"invitation": invitation, "code": code, "person": person}
     return render(request, "care/invitation.html", context, status=201)

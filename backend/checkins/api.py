@@ -19,6 +19,8 @@ from backend.checkins.models import CheckIn, RangeChange, Tone
 from backend.checkins.plan_check import plan_check
 from backend.checkins.selectors import checkins_for_person, trend_for_person
 from backend.checkins.services import baseline_reset, checkin_create, note_add
+from backend.config.api import InputSerializer
+from backend.config.parsers import SizeLimitMixin
 from backend.plans.models import Technique
 from backend.reminders.selectors import occurrences_for_person
 
@@ -50,7 +52,7 @@ def _score(**kwargs):
     return serializers.IntegerField(min_value=0, max_value=10, **kwargs)
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(InputSerializer):
     id = serializers.IntegerField(read_only=True)
     author = serializers.CharField(source="author.display_name", read_only=True)
     text = serializers.CharField(max_length=1000)
@@ -78,7 +80,10 @@ class CheckInListSerializer(CheckInSerializer):
 
 
 class CheckInApi(APIView):
-    class CheckInInputSerializer(serializers.Serializer):
+    # Named on the view so the schema shows the paginated shape of the list.
+    pagination_class = CheckInPagination
+
+    class CheckInInputSerializer(InputSerializer):
         idempotency_key = serializers.UUIDField(
             help_text="Made by the client once per check-in; a resend with it stores nothing new."
         )
@@ -143,7 +148,7 @@ class CheckInApi(APIView):
 
     @extend_schema(responses={200: CheckInListSerializer(many=True)})
     def get(self, request):
-        paginator = CheckInPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             checkins_for_person(person=request.person)
             .prefetch_related("therapist_notes__author")
@@ -280,7 +285,7 @@ class TrendApi(APIView):
         return Response(TrendSerializer(trend).data)
 
 
-class CsvParser(BaseParser):
+class CsvParser(SizeLimitMixin, BaseParser):
     media_type = "text/csv"
 
     def parse(self, stream, media_type=None, parser_context=None):

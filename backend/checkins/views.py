@@ -236,6 +236,9 @@ def note_new(request, checkin_id: int):
     if form.is_valid():
         note_add(checkin=checkin, author=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("Note saved. They will see it under this check-in."))
-    else:
-        messages.error(request, _("Write a note of up to 1,000 characters."))
-    return redirect(f"{reverse('checkins-trend')}#recent-checkins")
+        return redirect(f"{reverse('checkins-trend')}#recent-checkins")
+    # Refused, not dropped: the page comes back with the reason and nothing is saved.
+    messages.error(request, _("Write a note of up to 1,000 characters."))
+    response = trend_page(request)
+    response.status_code = 400
+    return response

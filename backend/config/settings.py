@@ -216,9 +216,9 @@ REST_FRAMEWORK = {
     # The PWA and the API share one session; DRF's SessionAuthentication enforces CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.config.api.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["backend.config.parsers.JSONParser"],
     "DEFAULT_THROTTLE_RATES": {"test_reminder": "10/hour"},
     # A database out of reach for a moment answers 503 with Retry-After, which clients retry.
     "EXCEPTION_HANDLER": "backend.web.errors.api_exception_handler",
@@ -290,6 +290,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes notes every log-in at INFO; lockouts (WARNING) are what matter.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 # Push endpoints come from browsers; only https ones are real push services.
 PUSH_ENDPOINT_REQUIRE_HTTPS = env_bool("PUSH_ENDPOINT_REQUIRE_HTTPS", default=True)
+# ...and on the public internet: an endpoint whose host resolves to a private, loopback or
+# link-local address is refused when a device subscribes and again before each send.
+PUSH_ENDPOINT_ALLOW_PRIVATE = env_bool("PUSH_ENDPOINT_ALLOW_PRIVATE", default=False)

@@ -15,6 +15,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Tests point subscriptions at a local push receiver on http://127.0.0.1.
 PUSH_ENDPOINT_REQUIRE_HTTPS = False
+PUSH_ENDPOINT_ALLOW_PRIVATE = True
 
 # Tests use their own Redis databases so a developer's local queue and cache are never touched.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")

@@ -95,3 +95,7 @@ urlpatterns = [
 
 # A database error outside a view (say, while loading the session) answers 503, not 500.
 handler500 = "backend.web.errors.server_error"
+# Under /api/, Django's own 400, 403 and 404 answer in JSON like the rest of the API.
+handler400 = "backend.config.api.bad_request"
+handler403 = "backend.config.api.permission_denied"
+handler404 = "backend.config.api.page_not_found"

@@ -4,13 +4,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.care.access import role_for, therapist_may_write
+from backend.config.api import InputSerializer, ModelInputSerializer
 from backend.plans.models import GivenBy, Proposal, SafetyScreen, Side, Technique
 from backend.plans.selectors import (
     massage_plan_of,
@@ -41,6 +42,10 @@ def _service_errors(error: DjangoValidationError) -> serializers.ValidationError
     return serializers.ValidationError(error.message_dict)
 
 
+# OpenAPI's "time" format is HH:MM:SS with a zone: say what this field really takes.
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "18:30"}
+)
 class LocalTimeField(serializers.TimeField):
     """A wall time as "HH:MM", 00:00 to 23:59."""
 
@@ -50,7 +55,7 @@ class LocalTimeField(serializers.TimeField):
 
 class ScheduleSerializer(serializers.Serializer):
     weekday = serializers.SerializerMethodField()
-    time = serializers.TimeField(source="local_time", format=TIME_FORMAT)
+    time = LocalTimeField(source="local_time")
     time_zone = serializers.CharField()
     next_due_at = serializers.DateTimeField(help_text="The next reminder, in UTC.")
     next_local = serializers.SerializerMethodField(help_text="The next reminder, local time.")
@@ -62,13 +67,13 @@ class ScheduleSerializer(serializers.Serializer):
         return schedule.next_due_at.astimezone(schedule.time_zone).isoformat()
 
 
-class SessionSerializer(serializers.Serializer):
+class SessionSerializer(InputSerializer):
     weekday = serializers.ChoiceField(choices=WEEKDAYS)
     time = LocalTimeField()
 
 
 class MassagePlanApi(APIView):
-    class MassagePlanInputSerializer(serializers.Serializer):
+    class MassagePlanInputSerializer(InputSerializer):
         sessions = SessionSerializer(many=True, allow_empty=True)
         duration_minutes = serializers.IntegerField(min_value=5, max_value=90)
         technique = serializers.ChoiceField(choices=Technique.choices)
@@ -138,7 +143,7 @@ class MassagePlanApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class StretchSerializer(serializers.Serializer):
+class StretchSerializer(InputSerializer):
     name = serializers.CharField(max_length=80)
     target_muscle = serializers.CharField(max_length=80)
     side = serializers.ChoiceField(choices=Side.choices)
@@ -147,7 +152,7 @@ class StretchSerializer(serializers.Serializer):
 
 
 class StretchRoutineApi(APIView):
-    class StretchRoutineInputSerializer(serializers.Serializer):
+    class StretchRoutineInputSerializer(InputSerializer):
         times = serializers.ListField(child=LocalTimeField(), min_length=1, max_length=6)
         stretches = StretchSerializer(many=True, allow_empty=False, max_length=20)
 
@@ -195,7 +200,7 @@ SAFETY_ADVICE_POSITIVE = gettext_lazy(
 
 
 class SafetyScreenApi(APIView):
-    class SafetyScreenInputSerializer(serializers.ModelSerializer):
+    class SafetyScreenInputSerializer(ModelInputSerializer):
         class Meta:
             model = SafetyScreen
             fields = SafetyScreen.QUESTIONS
@@ -227,7 +232,7 @@ class SafetyScreenApi(APIView):
         return Response(self.SafetyScreenSerializer(screen).data, status=status.HTTP_201_CREATED)
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(ModelInputSerializer):
     therapist = serializers.CharField(source="therapist.display_name", read_only=True)
 
     class Meta:
@@ -265,7 +270,7 @@ class ProposalApi(APIView):
 
 
 class ProposalDecisionApi(APIView):
-    class DecisionInputSerializer(serializers.Serializer):
+    class DecisionInputSerializer(InputSerializer):
         decision = serializers.ChoiceField(choices=["accept", "decline"])
 
     @extend_schema(request=DecisionInputSerializer, responses=ProposalSerializer)

@@ -118,8 +118,9 @@ class StretchForm(forms.ModelForm):
         labels = {"hold_seconds": _("Hold (seconds)"), "repetitions": _("Repetitions")}
 
 
+# validate_max: a crafted form with a thousand rows is refused, not saved (the API allows 20).
 StretchFormSet = forms.formset_factory(
-    StretchForm, extra=2, min_num=1, validate_min=True, max_num=20
+    StretchForm, extra=2, min_num=1, validate_min=True, max_num=20, validate_max=True
 )
 
 

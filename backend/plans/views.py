@@ -123,8 +123,11 @@ def proposal_new(request):
 def proposal_decision(request, proposal_id: int):
     proposal = proposals_for_person(person=request.person).filter(id=proposal_id).first()
     decision = request.POST.get("decision")
-    if proposal is None or decision not in ("accept", "decline"):
+    if proposal is None:
         raise Http404
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Choose accept or decline."))
+        return _overview(request, status=400)
     try:
         proposal_decide(proposal=proposal, by=request.user, accept=decision == "accept")
     except ValidationError as error:

@@ -1,6 +1,3 @@
-import base64
-import binascii
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +10,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from backend.care.access import managed_person
+from backend.config.api import FIELD_ERRORS, NOT_FOUND, InputSerializer
 from backend.reminders.calendar import calendar_feed_disable, calendar_feed_enable
+from backend.reminders.endpoints import endpoint_refusal
 from backend.reminders.messages import action_token_occurrence_id
 from backend.reminders.models import CalendarFeed, Occurrence
 from backend.reminders.selectors import (
@@ -31,35 +30,34 @@ from backend.reminders.services import (
     trial_reminder_send,
 )
 
-
-def _b64url_bytes(value: str, *, length: int, field: str) -> str:
-    try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise serializers.ValidationError(f"{field} must be base64url.") from exc
-    if len(raw) != length:
-        raise serializers.ValidationError(f"{field} must decode to {length} bytes.")
-    return value
+# Keys as PushSubscription.toJSON() gives them: base64url, with or without padding.
+P256DH_PATTERN = r"^[A-Za-z0-9_-]{87}=?$"  # 65 bytes: an uncompressed P-256 point
+AUTH_PATTERN = r"^[A-Za-z0-9_-]{22}(==)?$"  # 16 bytes
 
 
-class PushKeysSerializer(serializers.Serializer):
-    p256dh = serializers.CharField(max_length=100)
-    auth = serializers.CharField(max_length=100)
-
-    def validate_p256dh(self, value: str) -> str:
-        # An uncompressed P-256 point: 65 bytes starting 0x04.
-        return _b64url_bytes(value, length=65, field="p256dh")
-
-    def validate_auth(self, value: str) -> str:
-        return _b64url_bytes(value, length=16, field="auth")
+class PushKeysSerializer(InputSerializer):
+    p256dh = serializers.RegexField(
+        P256DH_PATTERN,
+        max_length=100,
+        error_messages={"invalid": "p256dh must be 65 bytes in base64url."},
+    )
+    auth = serializers.RegexField(
+        AUTH_PATTERN,
+        max_length=100,
+        error_messages={"invalid": "auth must be 16 bytes in base64url."},
+    )
 
 
 class DeviceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     endpoint = serializers.URLField()
     name = serializers.CharField(source="tonus_device.name", default="")
-    added_at = serializers.DateTimeField(source="tonus_device.created_at", default=None)
-    last_success_at = serializers.DateTimeField(source="tonus_device.last_success_at", default=None)
+    added_at = serializers.DateTimeField(
+        source="tonus_device.created_at", default=None, allow_null=True
+    )
+    last_success_at = serializers.DateTimeField(
+        source="tonus_device.last_success_at", default=None, allow_null=True
+    )
     failing = serializers.BooleanField(
         source="tonus_device.failing",
         default=False,
@@ -70,7 +68,7 @@ class DeviceSerializer(serializers.Serializer):
 class DeviceApi(APIView):
     """The browser's push subscription (PushSubscription.toJSON()) for the signed-in person."""
 
-    class DeviceInputSerializer(serializers.Serializer):
+    class DeviceInputSerializer(InputSerializer):
         endpoint = serializers.URLField(max_length=500)
         keys = PushKeysSerializer()
         browser = serializers.CharField(
@@ -79,13 +77,18 @@ class DeviceApi(APIView):
         user_agent = serializers.CharField(
             max_length=500, required=False, allow_blank=True, default=""
         )
+        # Part of PushSubscription.toJSON(), usually null; push services say when one ends.
+        expirationTime = serializers.FloatField(required=False, allow_null=True)
 
         def validate_endpoint(self, value: str) -> str:
             if settings.PUSH_ENDPOINT_REQUIRE_HTTPS and not value.startswith("https://"):
                 raise serializers.ValidationError("A push endpoint must use https.")
+            refusal = endpoint_refusal(value)
+            if refusal is not None:
+                raise serializers.ValidationError(refusal)
             return value
 
-    class DeviceDeleteSerializer(serializers.Serializer):
+    class DeviceDeleteSerializer(InputSerializer):
         endpoint = serializers.URLField(max_length=500)
 
     @extend_schema(responses=DeviceSerializer(many=True))
@@ -110,9 +113,10 @@ class DeviceApi(APIView):
 
     @extend_schema(
         request=DeviceDeleteSerializer,
-        responses={204: None},
+        responses={204: None, 400: FIELD_ERRORS},
         operation_id="v1_devices_unsubscribe",
-        description="Turn reminders off for the browser holding this push endpoint.",
+        description="Turn reminders off for the browser holding this push endpoint, sent in "
+        'the body as {"endpoint": "https://..."}.',
     )
     def delete(self, request):
         serializer = self.DeviceDeleteSerializer(data=request.data)
@@ -180,11 +184,14 @@ class OccurrenceActionApi(APIView):
     authentication_classes: list = []
     permission_classes: list = []
 
-    class OccurrenceActionInputSerializer(serializers.Serializer):
+    class OccurrenceActionInputSerializer(InputSerializer):
         token = serializers.CharField(max_length=200)
         action = serializers.ChoiceField(choices=["done", "snooze"])
 
-    @extend_schema(request=OccurrenceActionInputSerializer, responses=OccurrenceSerializer)
+    @extend_schema(
+        request=OccurrenceActionInputSerializer,
+        responses={200: OccurrenceSerializer, 404: NOT_FOUND},
+    )
     def post(self, request):
         serializer = self.OccurrenceActionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -205,7 +212,7 @@ class OccurrenceDoneApi(APIView):
 
 
 class DeviceDetailApi(APIView):
-    class DeviceRenameInputSerializer(serializers.Serializer):
+    class DeviceRenameInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=60)
 
     def _device(self, request, device_id: int):

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.utils import timezone
 from pywebpush import WebPushException, webpush
 
+from backend.reminders.endpoints import NO_HOST, endpoint_refusal
+
 
 @dataclass(frozen=True)
 class Device:
@@ -52,6 +54,11 @@ def _retry_after_seconds(value: str | None) -> float | None:
 def push_send(
     *, device: Device, payload: dict, ttl: int, urgency: str = "normal", topic: str | None = None
 ) -> None:
+    # Checked again at each send: the endpoint's host may resolve elsewhere since it subscribed.
+    refusal = endpoint_refusal(device.endpoint)
+    if refusal is not None:
+        # A name that does not resolve now may later; a private address is refused for good.
+        raise PushError(f"not sent: {refusal}", permanent=refusal != NO_HOST)
     webpush_settings = settings.WEBPUSH_SETTINGS
     headers = {"Urgency": urgency}
     if topic:

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -17,6 +18,10 @@ from backend.reminders.calendar import (
 from backend.reminders.models import CalendarFeed
 from backend.reminders.selectors import devices_with_info, occurrences_for_person
 from backend.reminders.services import device_remove, device_rename, occurrence_done
+
+
+class DeviceRenameForm(forms.Form):
+    name = forms.CharField(max_length=60, required=False)
 
 
 @require_GET
@@ -73,9 +78,16 @@ def device_change(request, device_id: int):
         device_remove(user=request.user, device_id=device.id)
         messages.success(request, _("Device removed. It gets no more reminders."))
     else:
-        name = request.POST.get("name", "").strip()[:60]
-        if name:
-            device_rename(subscription=device, name=name)
+        form = DeviceRenameForm(request.POST)
+        if not form.is_valid():
+            # Said, not cut short or dropped: the page comes back with the reason.
+            for error in form.errors["name"]:
+                messages.error(request, f"{_('Name')}: {error}")
+            response = devices_page(request)
+            response.status_code = 400
+            return response
+        if form.cleaned_data["name"]:
+            device_rename(subscription=device, name=form.cleaned_data["name"])
             messages.success(request, _("Device renamed."))
     return redirect("devices")
 

@@ -1,0 +1,153 @@
+"""Push endpoints that point into the server's own network are refused, at subscribing and at
+each send: a signed-in person must not make the server POST to a private address."""
+
+import logging
+from datetime import UTC, date, datetime, time
+
+import pytest
+from django.test import override_settings
+from webpush.models import SubscriptionInfo
+
+from backend.plans.models import Schedule
+from backend.plans.services import StretchInput, stretch_routine_save
+from backend.reminders.delivery import delivery_send, occurrence_send
+from backend.reminders.models import Delivery, Occurrence
+from backend.reminders.push import PushError
+from backend.reminders.services import device_push, device_subscribe, trial_reminder_payload
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_ONLY = override_settings(PUSH_ENDPOINT_ALLOW_PRIVATE=False)
+
+
+def body(subscription, endpoint):
+    return subscription.as_dict() | {"endpoint": endpoint}
+
+
+@PUBLIC_ONLY
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://localhost/push/abc",  # a name that resolves to 127.0.0.1
+        "https://127.0.0.1/push/abc",
+        "https://127.1.2.3:8443/push/abc",
+        "https://10.0.0.7/push/abc",
+        "https://172.16.5.4/push/abc",
+        "https://192.168.1.20/push/abc",
+        "https://169.254.169.254/latest/meta-data",  # link-local: cloud metadata
+        "https://100.64.0.1/push/abc",  # shared address space
+        "https://0.0.0.0/push/abc",
+        "https://[::1]/push/abc",  # IPv6 loopback
+        "https://[fd12:3456::1]/push/abc",  # IPv6 unique local (private)
+        "https://[fe80::1]/push/abc",  # IPv6 link-local
+        "https://[::ffff:127.0.0.1]/push/abc",  # IPv4 loopback written as IPv6
+        "https://[::ffff:10.0.0.1]/push/abc",
+        "https://224.0.0.1/push/abc",  # multicast
+    ],
+)
+def test_a_push_endpoint_on_a_private_address_is_refused(api_as, receiver, endpoint):
+    response = api_as.post(
+        "/api/v1/devices/", body(receiver.new_subscription(), endpoint), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"endpoint": ["A push endpoint must be on the public internet."]}
+    assert not SubscriptionInfo.objects.exists()
+
+
+@PUBLIC_ONLY
+def test_a_push_endpoint_whose_name_does_not_resolve_is_refused(api_as, receiver):
+    # .invalid never resolves (RFC 2606), with or without a network.
+    endpoint = "https://push.example.invalid/push/abc"
+
+    response = api_as.post(
+        "/api/v1/devices/", body(receiver.new_subscription(), endpoint), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"endpoint": ["The push endpoint's host name does not resolve."]}
+    assert not SubscriptionInfo.objects.exists()
+
+
+@PUBLIC_ONLY
+@pytest.mark.parametrize(
+    "endpoint", ["https://8.8.8.8/push/abc", "https://[2606:4700:4700::1111]/push/abc"]
+)
+def test_a_push_endpoint_on_a_public_address_is_taken(api_as, receiver, endpoint):
+    response = api_as.post(
+        "/api/v1/devices/", body(receiver.new_subscription(), endpoint), format="json"
+    )
+
+    assert response.status_code == 201
+    assert SubscriptionInfo.objects.get().endpoint == endpoint
+
+
+def _reminder_for(person, endpoint, subscription) -> Delivery:
+    """A stretch reminder due now, for one device stored earlier with this endpoint."""
+    device_subscribe(
+        user=person, endpoint=endpoint, p256dh=subscription.p256dh, auth=subscription.auth
+    )
+    stretch_routine_save(
+        person=person,
+        times=[time(8, 0)],
+        stretches=[StretchInput("Calf stretch", "gastrocnemius", "both", 30, 3)],
+    )
+    schedule = Schedule.objects.get(person=person)
+    occurrence = Occurrence.objects.create(
+        schedule=schedule,
+        kind=schedule.kind,
+        person=person,
+        local_date=date.today(),
+        due_at=datetime.now(UTC),
+        status=Occurrence.Status.PENDING,
+    )
+    [delivery_id] = occurrence_send(occurrence_id=occurrence.id, kind=Delivery.Kind.REMINDER)
+    return Delivery.objects.get(id=delivery_id)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_device_whose_host_now_resolves_to_a_private_address_gets_nothing(
+    person, receiver, caplog, host
+):
+    # Accepted when it subscribed; by the time of sending its host means this machine.
+    subscription = receiver.new_subscription()
+    endpoint = subscription.endpoint.replace("127.0.0.1", host)
+    delivery = _reminder_for(person, endpoint, subscription)
+
+    with PUBLIC_ONLY, caplog.at_level(logging.WARNING):
+        delivery_send(delivery_id=delivery.id)
+
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED
+    assert "public internet" in delivery.last_error
+    assert "public internet" in caplog.text
+    # Not even contacted: nothing arrived and nothing was turned away.
+    assert (receiver.messages, receiver.rejections) == ([], [])
+
+
+def test_the_same_device_is_sent_to_where_private_addresses_are_allowed(person, receiver):
+    # The control for the test above: only the setting differs, and the message arrives.
+    subscription = receiver.new_subscription()
+    delivery = _reminder_for(person, subscription.endpoint, subscription)
+
+    delivery_send(delivery_id=delivery.id)
+
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+    assert len(receiver.messages) == 1
+
+
+def test_the_test_reminder_is_not_sent_to_a_private_address_either(person, receiver):
+    subscription = receiver.new_subscription()
+    device = device_subscribe(
+        user=person,
+        endpoint=subscription.endpoint,
+        p256dh=subscription.p256dh,
+        auth=subscription.auth,
+    )
+
+    with PUBLIC_ONLY, pytest.raises(PushError) as refused:
+        device_push(subscription_id=device.id, payload=trial_reminder_payload())
+
+    assert refused.value.permanent  # the task gives up rather than retrying
+    assert (receiver.messages, receiver.rejections) == ([], [])

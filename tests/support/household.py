@@ -1,0 +1,99 @@
+"""A household with one of everything, built with the service functions: a parent with a
+plan, check-ins, a device and a child in their care, and a therapist both share with."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from backend.accounts.models import User
+from backend.care.models import TherapistAccess
+from backend.care.services import dependent_create, invitation_create
+from backend.checkins.services import checkin_create, note_add
+from backend.plans.models import Schedule
+from backend.plans.services import (
+    SessionTime,
+    StretchInput,
+    massage_plan_save,
+    proposal_create,
+    safety_screen_record,
+    stretch_routine_save,
+)
+from backend.reminders.calendar import calendar_feed_enable
+from backend.reminders.models import Occurrence
+from backend.reminders.services import device_subscribe
+from tests.plans.conftest import NO
+
+
+def _fill(subject: User, therapist: User) -> dict:
+    safety_screen_record(person=subject, **NO)
+    massage_plan_save(
+        person=subject,
+        sessions=[SessionTime(weekday=1, at=time(18, 30))],
+        duration_minutes=15,
+        technique="swedish",
+        target_muscles=["gastrocnemius"],
+        given_by="caregiver",
+    )
+    stretch_routine_save(
+        person=subject,
+        times=[time(8, 0)],
+        stretches=[
+            StretchInput(
+                name="Calf stretch",
+                target_muscle="gastrocnemius",
+                side="both",
+                hold_seconds=30,
+                repetitions=3,
+            )
+        ],
+    )
+    checkin = checkin_create(
+        person=subject, idempotency_key=uuid.uuid4(), tone=2, pain=5, ease=5, notes="Stiff"
+    ).checkin
+    note_add(checkin=checkin, author=therapist, text="Keep the stretches slow.")
+    proposal = proposal_create(person=subject, therapist=therapist, message="Try 20 minutes")
+    invitation, _code = invitation_create(person=subject, role="caregiver", created_by=subject)
+    schedule = Schedule.objects.filter(person=subject, kind=Schedule.Kind.STRETCH).first()
+    occurrence = Occurrence.objects.create(
+        schedule=schedule,
+        kind=schedule.kind,
+        person=subject,
+        local_date=date(2026, 11, 2),
+        due_at=datetime(2026, 11, 2, 8, tzinfo=UTC),
+        status=Occurrence.Status.SENT,
+    )
+    calendar_feed_enable(person=subject)
+    TherapistAccess.objects.create(therapist=therapist, person=subject)
+    return {
+        "checkin_id": checkin.id,
+        "proposal_id": proposal.id,
+        "invitation_id": invitation.id,
+        "occurrence_id": occurrence.id,
+        "therapist_id": therapist.id,
+    }
+
+
+@dataclass
+class Household:
+    parent: User
+    child: User
+    therapist: User
+    ids: dict = field(default_factory=dict)  # the parent's things, and the child's id
+    child_ids: dict = field(default_factory=dict)
+
+
+def household_build(make_person, receiver) -> Household:
+    parent = make_person("parent@example.com", name="Sam")
+    therapist = make_person("therapist@example.com", name="Dr. Lee")
+    child = dependent_create(caregiver=parent, name="Emily", time_zone="Europe/London")
+    ids = _fill(parent, therapist)
+    child_ids = _fill(child, therapist)
+    subscription = receiver.new_subscription().as_dict()
+    device = device_subscribe(
+        user=parent,
+        endpoint=subscription["endpoint"],
+        p256dh=subscription["keys"]["p256dh"],
+        auth=subscription["keys"]["auth"],
+    )
+    ids |= {"person_id": child.id, "device_id": device.id}
+    return Household(parent=parent, child=child, therapist=therapist, ids=ids, child_ids=child_ids)
