@@ -260,7 +260,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-reminders": {
         "task": "backend.reminders.tasks.dispatch_due_reminders",
-        "schedule": 60.0,
+        # At the start of every minute: reminders fall on whole minutes, so a pass then finds
+        # them the moment they are due (an interval from beat's start would be up to 59 s late).
+        "schedule": crontab(),
         # A pass missed while beat was down is not worth running late: the next one catches up.
         "options": {"expires": 55},
     },
@@ -283,6 +285,10 @@ PUSH_TTL_SECONDS = env_int("PUSH_TTL_SECONDS", 60 * 60 * 4)
 PUSH_TIMEOUT_SECONDS = env_int("PUSH_TIMEOUT_SECONDS", 10)
 # A failed send is tried again after this long, doubling each time, at most 15 minutes apart.
 PUSH_RETRY_FIRST_SECONDS = env_int("PUSH_RETRY_FIRST_SECONDS", 5)
+# Each worker process keeps this many push requests in flight on pooled connections...
+PUSH_CONCURRENCY = env_int("PUSH_CONCURRENCY", 64)
+# ...taking deliveries from Celery in batches of this many (one task, one claim, few writes).
+PUSH_BATCH_SIZE = env_int("PUSH_BATCH_SIZE", 200)
 
 LOGGING = {
     "version": 1,

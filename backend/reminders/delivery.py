@@ -1,94 +1,114 @@
-"""Sending an occurrence to each of the person's devices, one Delivery row per device."""
+"""Sending occurrences to each of the person's devices, one Delivery row per device.
+
+Work goes in batches: a pass's occurrences fan out together, and a worker sends a batch of
+deliveries with many requests in flight, writing their results a few dozen rows at a time.
+"""
 
 import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from webpush.models import SubscriptionInfo
 
 from backend.plans.models import Schedule
 from backend.reminders.dispatch import nudge_time
 from backend.reminders.messages import reminder_payload, topic
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
-from backend.reminders.push import Device, DeviceGone, PushError, push_send
-from backend.reminders.selectors import device_owner_language, devices_for_reminders
+from backend.reminders.push import Device, DeviceGone, Message, PushError, push_send_many
+from backend.reminders.selectors import device_owner_languages, reminder_devices
 
 logger = logging.getLogger(__name__)
 
 
 FOLLOW_UP_FIELDS = {Delivery.Kind.SNOOZE: "snooze_due_at", Delivery.Kind.NUDGE: "nudge_due_at"}
+# Results are written this often while the rest of a batch is still in flight, so a worker
+# killed mid-batch leaves little sent-but-unrecorded behind.
+FLUSH_EVERY = 50
+FLUSH_SECONDS = 0.2
 
 
-class RetryLater(Exception):
-    def __init__(self, countdown: float):
-        super().__init__(f"retry in {countdown:.0f}s")
-        self.countdown = countdown
+def chunks(ids: list[int], size: int) -> list[list[int]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
-def occurrence_send(*, occurrence_id: int, kind: str) -> list[int]:
-    """Create one delivery per device and queue them. Returns the new delivery ids.
+def occurrences_send(*, occurrence_ids: list[int], kind: str) -> list[int]:
+    """Create one delivery per device of each occurrence and queue them. Returns the new ids.
 
     A repeated call (a redelivered task) finds the deliveries already there and adds none.
     """
     now = timezone.now()
     with transaction.atomic():
-        occurrence = (
+        occurrences = list(
             Occurrence.objects.select_for_update(of=("self",))
             .select_related("person", "schedule")
-            .filter(id=occurrence_id)
-            .first()
+            .filter(id__in=occurrence_ids)
+            .order_by("id")
         )
-        if occurrence is None:
-            return []
-        if kind == Delivery.Kind.REMINDER and occurrence.status == Occurrence.Status.PENDING:
-            occurrence.status = Occurrence.Status.SENT
-            occurrence.sent_at = now
-            if occurrence.kind == Schedule.Kind.MASSAGE and occurrence.schedule:
-                occurrence.nudge_due_at = nudge_time(occurrence, occurrence.person)
-            occurrence.save(update_fields=["status", "sent_at", "nudge_due_at"])
-        elif occurrence.status != Occurrence.Status.SENT:
-            return []  # done, missed or skipped meanwhile
-        # A snooze or nudge: the dispatcher's lease on it ends here, with its deliveries made.
-        follow_up = FOLLOW_UP_FIELDS.get(kind)
-        if follow_up and getattr(occurrence, follow_up) is not None:
-            setattr(occurrence, follow_up, None)
-            occurrence.save(update_fields=[follow_up])
-        created = []
-        for subscription in devices_for_reminders(person=occurrence.person):
-            delivery, is_new = Delivery.objects.get_or_create(
-                occurrence=occurrence,
-                subscription=subscription,
-                kind=kind,
-                defaults={"next_attempt_at": now},
+        live = [o for o in occurrences if _start_sending(o, kind, now)]
+        devices = reminder_devices(person_ids={o.person_id for o in live})
+        existing = set(
+            Delivery.objects.filter(occurrence__in=live, kind=kind).values_list(
+                "occurrence_id", "subscription_id"
             )
-            if is_new:
-                created.append(delivery.id)
-        transaction.on_commit(lambda: _queue(created))
-    return created
+        )
+        created = Delivery.objects.bulk_create(
+            Delivery(occurrence=o, subscription_id=device_id, kind=kind, next_attempt_at=now)
+            for o in live
+            for device_id in devices.get(o.person_id, [])
+            if (o.id, device_id) not in existing
+        )
+        created_ids = [delivery.id for delivery in created]
+        transaction.on_commit(lambda: deliveries_queue(created_ids))
+    return created_ids
 
 
-def _queue(delivery_ids: list[int]) -> None:
+def _start_sending(occurrence: Occurrence, kind: str, now: datetime) -> bool:
+    """Mark the occurrence sent (or end the follow-up's lease); False when nothing is owed."""
+    fields = []
+    if kind == Delivery.Kind.REMINDER and occurrence.status == Occurrence.Status.PENDING:
+        occurrence.status = Occurrence.Status.SENT
+        occurrence.sent_at = now
+        if occurrence.kind == Schedule.Kind.MASSAGE and occurrence.schedule:
+            occurrence.nudge_due_at = nudge_time(occurrence, occurrence.person)
+        fields += ["status", "sent_at", "nudge_due_at"]
+    elif occurrence.status != Occurrence.Status.SENT:
+        return False  # done, missed or skipped meanwhile
+    # A snooze or nudge: the dispatcher's lease on it ends here, with its deliveries made.
+    follow_up = FOLLOW_UP_FIELDS.get(kind)
+    if follow_up and getattr(occurrence, follow_up) is not None:
+        setattr(occurrence, follow_up, None)
+        fields.append(follow_up)
+    if fields:
+        occurrence.save(update_fields=fields)
+    return True
+
+
+def deliveries_queue(delivery_ids: list[int], countdown: float | None = None) -> None:
     from backend.reminders.tasks import deliver
 
-    for delivery_id in delivery_ids:
-        deliver.delay(delivery_id)
+    for batch in chunks(delivery_ids, settings.PUSH_BATCH_SIZE):
+        deliver.apply_async((batch,), countdown=countdown)
 
 
 def _expires_at(delivery: Delivery) -> datetime:
     # A reminder is worth delivering for a few hours after it was sent, not forever.
-    started = delivery.created_at
-    return started + timedelta(seconds=settings.PUSH_TTL_SECONDS)
+    return delivery.created_at + timedelta(seconds=settings.PUSH_TTL_SECONDS)
 
 
 # Clocks of the workers and the dispatcher may differ a little.
 CLOCK_SLACK = timedelta(seconds=5)
 
 
-def _in_flight() -> timedelta:
-    """How long a claimed try may take: the push request's timeouts, with room to spare."""
-    return timedelta(seconds=2 * settings.PUSH_TIMEOUT_SECONDS + 30)
+def _in_flight(count: int) -> timedelta:
+    """How long a claimed batch may take: its requests' timeouts, with room to spare."""
+    rounds = -(-count // settings.PUSH_CONCURRENCY)  # requests wait for a free slot
+    return timedelta(seconds=(rounds + 1) * settings.PUSH_TIMEOUT_SECONDS + 30)
 
 
 def _backoff(tries: int) -> float:
@@ -96,84 +116,150 @@ def _backoff(tries: int) -> float:
     return min(settings.PUSH_RETRY_FIRST_SECONDS * 2 ** (tries - 1), 15 * 60)
 
 
-def delivery_send(*, delivery_id: int) -> None:
-    """Send one delivery. Raises RetryLater when a later try may succeed."""
-    delivery = (
-        Delivery.objects.select_related(
-            "occurrence__person", "occurrence__schedule", "subscription"
+@dataclass
+class _Results:
+    """Outcomes waiting to be written, a few dozen rows at a time."""
+
+    sent: list[Delivery]
+    gone: list[Delivery]
+    written_at: float
+
+    def due(self) -> bool:
+        waiting = len(self.sent) + len(self.gone)
+        return waiting >= FLUSH_EVERY or (
+            waiting > 0 and time.monotonic() - self.written_at >= FLUSH_SECONDS
         )
-        .filter(id=delivery_id)
-        .first()
-    )
-    if delivery is None or delivery.status != Delivery.Status.PENDING:
-        return  # already sent, or given up: a redelivered task does nothing
-    subscription = delivery.subscription
-    if subscription is None:
-        Delivery.objects.filter(id=delivery_id).update(
+
+    def write(self) -> None:
+        now = timezone.now()
+        if self.sent:
+            Delivery.objects.filter(id__in=[d.id for d in self.sent]).update(
+                status=Delivery.Status.SENT, sent_at=now, next_attempt_at=None, last_error=""
+            )
+            try:
+                with transaction.atomic():
+                    DeviceInfo.objects.bulk_create(
+                        [
+                            DeviceInfo(subscription_id=device_id, last_success_at=now)
+                            for device_id in {d.subscription_id for d in self.sent}
+                        ],
+                        update_conflicts=True,
+                        unique_fields=["subscription"],
+                        update_fields=["last_success_at", "consecutive_failures", "last_error"],
+                    )
+            except IntegrityError:
+                # A device removed while its message was on the way has no row left to note
+                # the success on; the deliveries are recorded all the same.
+                logger.info("a device was removed during its send")
+            logger.info("%d deliveries sent", len(self.sent))
+        if self.gone:
+            Delivery.objects.filter(id__in=[d.id for d in self.gone]).update(
+                status=Delivery.Status.GONE, next_attempt_at=None
+            )
+            gone = {d.subscription_id for d in self.gone}
+            SubscriptionInfo.objects.filter(id__in=gone).delete()
+            logger.info("devices %s gone, removed", sorted(gone))
+        self.sent, self.gone, self.written_at = [], [], time.monotonic()
+
+
+def _claim(delivery_ids: list[int], now: datetime) -> list[Delivery]:
+    """Claim the deliveries of this batch still owed. A second copy of the task (queued again
+    by the dispatcher while the first still waited in a long queue) finds them in flight and
+    leaves them alone; should this worker die mid-send, the claim runs out and the dispatcher
+    queues them again."""
+    with transaction.atomic():
+        deliveries = list(
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(id__in=delivery_ids, status=Delivery.Status.PENDING)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + CLOCK_SLACK))
+            .select_related(
+                "occurrence__person",
+                "occurrence__schedule__massage_plan",
+                "occurrence__schedule__stretch_routine",
+                "subscription",
+            )
+            # The stretch names go into the message: one query for the batch, not one each.
+            .prefetch_related("occurrence__schedule__stretch_routine__stretches")
+            .order_by("id")
+        )
+        orphans = [d.id for d in deliveries if d.subscription is None]
+        Delivery.objects.filter(id__in=orphans).update(
             status=Delivery.Status.GONE, next_attempt_at=None
         )
-        return
+        expired = [d for d in deliveries if d.subscription and _expires_at(d) <= now]
+        for delivery in expired:
+            _fail(delivery, "expired before the push service took it")
+        claimed = [d for d in deliveries if d.subscription and _expires_at(d) > now]
+        Delivery.objects.filter(id__in=[d.id for d in claimed]).update(
+            attempts=F("attempts") + 1, next_attempt_at=now + _in_flight(len(claimed))
+        )
+    for delivery in claimed:
+        delivery.attempts += 1
+    return claimed
+
+
+def _messages(deliveries: list[Delivery], now: datetime) -> list[Message]:
+    languages = device_owner_languages(subscription_ids={d.subscription_id for d in deliveries})
+    payloads: dict[tuple[int, str, str | None], dict] = {}
+    messages = []
+    for delivery in deliveries:
+        occurrence, subscription = delivery.occurrence, delivery.subscription
+        language = languages.get(subscription.id)
+        key = (occurrence.id, delivery.kind, language)
+        if key not in payloads:
+            payloads[key] = reminder_payload(occurrence, delivery.kind, language=language)
+        device = Device(
+            endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth
+        )
+        messages.append(
+            Message(
+                device=device,
+                payload=payloads[key],
+                ttl=int((_expires_at(delivery) - now).total_seconds()),
+                urgency="high",
+                topic=topic(occurrence),
+            )
+        )
+    return messages
+
+
+def deliveries_send(*, delivery_ids: list[int]) -> dict[float, list[int]]:
+    """Send a batch of deliveries. Returns those a later try may mend, by seconds to wait."""
     now = timezone.now()
-    expires = _expires_at(delivery)
-    ttl = int((expires - now).total_seconds())
-    if ttl <= 0:
-        _fail(delivery, "expired before the push service took it")
-        return
-    # Claim this try: a second copy of the task (queued again by the dispatcher while the
-    # first still waited in a long queue) finds the delivery in flight and leaves it alone.
-    # Should this worker die mid-send, the claim runs out and the dispatcher queues it again.
-    claimed = (
-        Delivery.objects.filter(id=delivery_id, status=Delivery.Status.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + CLOCK_SLACK))
-        .update(attempts=F("attempts") + 1, next_attempt_at=now + _in_flight())
+    deliveries = _claim(delivery_ids, now)
+    if not deliveries:
+        return {}  # already sent, given up, or in flight elsewhere: a redelivered task
+    results = _Results(sent=[], gone=[], written_at=time.monotonic())
+    later: dict[float, list[int]] = defaultdict(list)
+    for index, error in push_send_many(_messages(deliveries, now)):
+        delivery = deliveries[index]
+        if error is None:
+            results.sent.append(delivery)
+        elif isinstance(error, DeviceGone):
+            results.gone.append(delivery)
+        else:
+            countdown = _failed(delivery, error, now)
+            if countdown is not None:
+                later[countdown].append(delivery.id)
+        if results.due():
+            results.write()
+    results.write()
+    return dict(later)
+
+
+def _failed(delivery: Delivery, error: PushError, now: datetime) -> float | None:
+    """Record a failed try; returns the seconds until the next, or None when it is over."""
+    _device_failed(delivery.subscription_id, str(error))
+    countdown = error.retry_after if error.retry_after is not None else _backoff(delivery.attempts)
+    if error.permanent or now + timedelta(seconds=countdown) >= _expires_at(delivery):
+        # 400/401/403/413 say our request is wrong: logged, the device is kept.
+        logger.warning("delivery %s failed for good: %s", delivery.id, error)
+        _fail(delivery, str(error))
+        return None
+    Delivery.objects.filter(id=delivery.id).update(
+        last_error=str(error)[:200], next_attempt_at=now + timedelta(seconds=countdown)
     )
-    if not claimed:
-        return  # in flight elsewhere, or a retry is planned for later
-    payload = reminder_payload(
-        delivery.occurrence,
-        delivery.kind,
-        language=device_owner_language(subscription=subscription),
-    )
-    device = Device(
-        endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth
-    )
-    try:
-        push_send(
-            device=device,
-            payload=payload,
-            ttl=ttl,
-            urgency="high",
-            topic=topic(delivery.occurrence),
-        )
-    except DeviceGone:
-        logger.info("delivery %s: device %s gone, removed", delivery_id, subscription.id)
-        Delivery.objects.filter(id=delivery_id).update(
-            status=Delivery.Status.GONE, next_attempt_at=None
-        )
-        subscription.delete()
-        return
-    except PushError as error:
-        _device_failed(subscription.id, str(error))
-        countdown = (
-            error.retry_after if error.retry_after is not None else _backoff(delivery.attempts + 1)
-        )
-        if error.permanent or now + timedelta(seconds=countdown) >= expires:
-            # 400/401/403/413 say our request is wrong: logged, the device is kept.
-            logger.warning("delivery %s failed for good: %s", delivery_id, error)
-            _fail(delivery, str(error))
-            return
-        Delivery.objects.filter(id=delivery_id).update(
-            last_error=str(error)[:200], next_attempt_at=now + timedelta(seconds=countdown)
-        )
-        raise RetryLater(countdown) from error
-    Delivery.objects.filter(id=delivery_id).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
-    )
-    DeviceInfo.objects.update_or_create(
-        subscription_id=subscription.id,
-        defaults={"last_success_at": timezone.now(), "consecutive_failures": 0, "last_error": ""},
-    )
-    logger.info("delivery %s sent to device %s", delivery_id, subscription.id)
+    return countdown
 
 
 def _fail(delivery: Delivery, reason: str) -> None:

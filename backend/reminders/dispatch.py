@@ -21,6 +21,7 @@ from backend.reminders.occurrences import Rule, due_at, due_until, is_too_late, 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+FAN_OUT_BATCH = 50
 # The next-morning nudge for a massage session that was neither done nor checked in.
 NUDGE_AT = time(9, 0)
 SNOOZE = timedelta(minutes=15)
@@ -77,30 +78,37 @@ def _claim_schedules(now: datetime, result: PassResult) -> bool:
         if not schedules:
             return False
         held = _held_people({s.person_id for s in schedules if s.kind == Schedule.Kind.MASSAGE})
-        queued = []
+        planned = []
         for schedule in schedules:
             rule = schedule_rule(schedule, schedule.person)
             for day, due in due_until(rule, schedule.next_day, now):
                 status, reason = _fate(schedule, day, due, now, held)
-                occurrence, created = Occurrence.objects.get_or_create(
-                    schedule=schedule,
-                    local_date=day,
-                    defaults={
-                        "person_id": schedule.person_id,
-                        "kind": schedule.kind,
-                        "due_at": due,
-                        "status": status,
-                        "skip_reason": reason,
-                    },
+                planned.append(
+                    Occurrence(
+                        schedule=schedule,
+                        local_date=day,
+                        person_id=schedule.person_id,
+                        kind=schedule.kind,
+                        due_at=due,
+                        status=status,
+                        skip_reason=reason,
+                    )
                 )
-                if created and status == Occurrence.Status.PENDING:
-                    queued.append(occurrence.id)
-                elif created and status == Occurrence.Status.MISSED:
-                    result.missed += 1
-                elif created:
-                    result.skipped += 1
                 schedule.next_day = next_day(rule, day)
             schedule.next_due_at = due_at(rule, schedule.next_day)
+        # Only a pass holding the schedule's lock adds its occurrences; one already in the
+        # ledger (a pass that died after writing it) is not added again.
+        recorded = set(
+            Occurrence.objects.filter(
+                schedule__in=schedules, local_date__in={o.local_date for o in planned}
+            ).values_list("schedule_id", "local_date")
+        )
+        new = Occurrence.objects.bulk_create(
+            o for o in planned if (o.schedule_id, o.local_date) not in recorded
+        )
+        queued = [o.id for o in new if o.status == Occurrence.Status.PENDING]
+        result.missed += sum(o.status == Occurrence.Status.MISSED for o in new)
+        result.skipped += sum(o.status == Occurrence.Status.SKIPPED for o in new)
         Schedule.objects.bulk_update(schedules, ["next_day", "next_due_at"])
         result.queued.extend(queued)
         transaction.on_commit(lambda: _queue_occurrences(queued, Delivery.Kind.REMINDER))
@@ -137,7 +145,7 @@ def _requeue_stalled(now: datetime, result: PassResult) -> None:
     """Queue again what was claimed but whose task never ran: the task was lost with a killed
     worker, or with a broker that restarted empty. The ledger in the database, not the queue,
     says what is still owed; every task is safe to run twice."""
-    from backend.reminders.tasks import deliver
+    from backend.reminders.delivery import deliveries_queue
 
     stalled = list(
         Delivery.objects.filter(
@@ -147,8 +155,7 @@ def _requeue_stalled(now: datetime, result: PassResult) -> None:
     # Stamped with the real clock, which the worker's claim compares with, even in a pass
     # run "as if" at another time.
     Delivery.objects.filter(id__in=stalled).update(next_attempt_at=timezone.now())
-    for delivery_id in stalled:
-        deliver.delay(delivery_id)
+    deliveries_queue(stalled)
     result.requeued.extend(stalled)
 
     # Occurrences still pending long after they were claimed: their fan-out never ran.
@@ -172,10 +179,11 @@ def _requeue_stalled(now: datetime, result: PassResult) -> None:
 
 
 def _queue_occurrences(occurrence_ids: list[int], kind: str) -> None:
-    from backend.reminders.tasks import send_occurrence
+    from backend.reminders.tasks import send_occurrences
 
-    for occurrence_id in occurrence_ids:
-        send_occurrence.delay(occurrence_id, kind)
+    # A few occurrences a task: the fan-out of a busy minute starts on every worker at once.
+    for start in range(0, len(occurrence_ids), FAN_OUT_BATCH):
+        send_occurrences.delay(occurrence_ids[start : start + FAN_OUT_BATCH], kind)
 
 
 def dispatch_due(*, now: datetime) -> PassResult:

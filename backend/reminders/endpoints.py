@@ -30,7 +30,7 @@ def _addresses(host: str, port: int) -> set[str]:
     return {info[4][0].split("%", 1)[0] for info in infos}
 
 
-def _is_public(address: str) -> bool:
+def is_public_address(address: str) -> bool:
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is loopback, whatever the IPv6 rules say
@@ -52,7 +52,7 @@ def endpoint_refusal(url: str) -> str | None:
         addresses = _addresses(host, port)
     except (OSError, UnicodeError):
         return NO_HOST
-    if not addresses or not all(_is_public(address) for address in addresses):
+    if not addresses or not all(is_public_address(address) for address in addresses):
         logger.warning("push endpoint host %s resolves to a non-public address", host)
         return NOT_PUBLIC
     return None

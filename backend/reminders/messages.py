@@ -94,5 +94,8 @@ def _reminder_payload(occurrence: Occurrence, kind: str) -> dict:
 
 def topic(occurrence: Occurrence) -> str:
     # A newer reminder of the same schedule replaces an unread one still waiting at the
-    # push service. RFC 8030: at most 32 URL-safe base64 characters.
-    return f"s{occurrence.schedule_id or 0}-{occurrence.kind}"[:32]
+    # push service. The push service sees it, so it says nothing of health, discreet or not.
+    # RFC 8030: at most 32 URL-safe base64 characters.
+    if occurrence.schedule_id is None:
+        return f"o{occurrence.id}"
+    return f"s{occurrence.schedule_id}"

@@ -1,19 +1,37 @@
-"""Sending one Web Push message to one device, through pywebpush with VAPID.
+"""Sending Web Push messages through pywebpush with VAPID, many at a time.
 
-pywebpush does the encryption (RFC 8291), the VAPID signature (RFC 8292) and the POST.
-This module only says what a failure means: the device is gone, a retry may help, or not.
+pywebpush encrypts each message (RFC 8291) and posts it. What a busy sender adds around it:
+one VAPID signature per push service, reused until shortly before it expires (RFC 8292), one
+pooled HTTP client per process with many requests in flight, and what a failure means: the
+device is gone, a retry may help, or not.
 """
 
+import asyncio
+import atexit
 import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
-import requests
+import aiohttp
+from aiohttp.resolver import ThreadedResolver
 from django.conf import settings
 from django.utils import timezone
-from pywebpush import WebPushException, webpush
+from py_vapid import Vapid
+from pywebpush import WebPusher
 
-from backend.reminders.endpoints import NO_HOST, endpoint_refusal
+from backend.reminders.endpoints import NO_HOST, endpoint_refusal, is_public_address
+
+# A token lives 12 hours (push services take at most 24) and is renewed an hour before it ends,
+# so one still valid when a request leaves is still valid when it arrives.
+VAPID_LIFETIME_SECONDS = 12 * 60 * 60
+VAPID_RENEW_BEFORE_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -21,6 +39,17 @@ class Device:
     endpoint: str
     p256dh: str
     auth: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification for one device."""
+
+    device: Device
+    payload: dict
+    ttl: int
+    urgency: str = "normal"
+    topic: str | None = None
 
 
 class PushError(Exception):
@@ -51,43 +80,197 @@ def _retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - timezone.now()).total_seconds())
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class VapidSigner:
+    """VAPID Authorization headers, signed once per push service origin and reused."""
+
+    def __init__(self, private_key: str, contact: str) -> None:
+        self._vapid = Vapid.from_string(private_key=private_key)
+        # Apple's push service refuses a subject with a space in it.
+        self._subject = f"mailto:{contact}"
+        self._tokens: dict[str, tuple[dict[str, str], float]] = {}
+        self._lock = threading.Lock()
+
+    def headers(self, origin: str, *, now: float | None = None) -> dict[str, str]:
+        now = time.time() if now is None else now
+        with self._lock:
+            cached = self._tokens.get(origin)
+            if cached is not None and cached[1] - VAPID_RENEW_BEFORE_SECONDS > now:
+                return cached[0]
+            expires = int(now) + VAPID_LIFETIME_SECONDS
+            headers = self._vapid.sign({"sub": self._subject, "aud": origin, "exp": expires})
+            self._tokens[origin] = (headers, expires)
+            return headers
+
+
+class _PublicOnlyResolver(ThreadedResolver):
+    """Connects only to public addresses, looked up as the connection is made: a host that
+    passed the endpoint check cannot turn private between the check and the request."""
+
+    async def resolve(self, host: str, port: int = 0, family=socket.AF_INET):
+        if settings.PUSH_ENDPOINT_ALLOW_PRIVATE:
+            return await super().resolve(host, port, family)
+        public = [
+            result
+            for result in await super().resolve(host, port, family)
+            if is_public_address(result["host"])
+        ]
+        if not public:
+            raise OSError(f"{host} resolves to no public address")
+        return public
+
+
+class _NoRedirects:
+    """The pooled session as pywebpush posts through it, never following a redirect: a push
+    service has no reason to send one, and following it would reach an address never checked."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    def post(self, url: str, **kwargs):
+        return self._session.post(url, allow_redirects=False, **kwargs)
+
+
+class _Sender:
+    """An event loop on a thread of its own, with one pooled aiohttp session.
+
+    Callers on any thread (a Celery worker's, a test's) hand it messages and get futures back,
+    so they can record results in the database while later messages are still in flight.
+    """
+
+    def __init__(self, concurrency: int, signer: VapidSigner) -> None:
+        self.signer = signer
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="push-sender", daemon=True)
+        self._concurrency = concurrency
+        self._failure: BaseException | None = None
+        self._thread.start()
+        self._ready.wait()
+        if self._failure is not None:
+            raise self._failure
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._open())
+        except BaseException as exc:
+            self._failure = exc
+            raise
+        finally:
+            self._ready.set()
+        self._loop.run_forever()
+
+    async def _open(self) -> None:
+        self._limit = asyncio.Semaphore(self._concurrency)
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(
+                limit=self._concurrency, resolver=_PublicOnlyResolver(), use_dns_cache=False
+            ),
+            timeout=aiohttp.ClientTimeout(total=settings.PUSH_TIMEOUT_SECONDS),
+        )
+        self._poster = _NoRedirects(self._session)
+
+    def submit(self, message: Message) -> Future:
+        return asyncio.run_coroutine_threadsafe(self._send(message), self._loop)
+
+    async def _send(self, message: Message) -> None:
+        device = message.device
+        headers = {"Urgency": message.urgency} | self.signer.headers(_origin(device.endpoint))
+        if message.topic:
+            headers["Topic"] = message.topic
+        pusher = WebPusher(
+            {"endpoint": device.endpoint, "keys": {"p256dh": device.p256dh, "auth": device.auth}},
+            aiohttp_session=self._poster,
+        )
+        data = json.dumps(message.payload, separators=(",", ":"))
+        async with self._limit:
+            try:
+                response = await pusher.send_async(
+                    data, headers, ttl=message.ttl, timeout=self._session.timeout
+                )
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                # A timeout may hide a message that was in fact accepted; callers that must
+                # not send twice guard with their own ledger, not here.
+                raise PushError(
+                    f"push service unreachable: {type(exc).__name__}", permanent=False
+                ) from exc
+        status = response.status
+        if status <= 202:
+            return
+        if status in (404, 410):
+            raise DeviceGone(f"push service answered {status}")
+        # 429 and 5xx are the push service's own trouble; other 4xx (and any redirect) mean
+        # our request is wrong.
+        raise PushError(
+            f"push service answered {status}",
+            permanent=status < 500 and status != 429,
+            retry_after=_retry_after_seconds(response.headers.get("Retry-After")),
+        )
+
+    def close(self) -> None:
+        if self._loop.is_running():
+            asyncio.run_coroutine_threadsafe(self._session.close(), self._loop).result(5)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+
+
+_senders: dict[tuple, _Sender] = {}
+_senders_lock = threading.Lock()
+
+
+def _sender() -> _Sender:
+    # One per process: a forked worker child must not use its parent's loop or sockets. (And
+    # one per configuration, for tests that change it.)
+    webpush = settings.WEBPUSH_SETTINGS
+    key = (
+        os.getpid(),
+        settings.PUSH_CONCURRENCY,
+        settings.PUSH_TIMEOUT_SECONDS,
+        webpush["VAPID_PRIVATE_KEY"],
+        webpush["VAPID_ADMIN_EMAIL"],
+    )
+    with _senders_lock:
+        sender = _senders.get(key)
+        if sender is None:
+            signer = VapidSigner(webpush["VAPID_PRIVATE_KEY"], webpush["VAPID_ADMIN_EMAIL"])
+            sender = _senders[key] = _Sender(settings.PUSH_CONCURRENCY, signer)
+            atexit.register(sender.close)
+        return sender
+
+
+def push_send_many(messages: Sequence[Message]) -> Iterator[tuple[int, PushError | None]]:
+    """Send every message, many at once. Yields (index, error or None) as each one ends."""
+    # Checked again at each send: the endpoint's host may resolve elsewhere since it subscribed.
+    # Once per host and batch: its messages leave together.
+    refusals: dict[str, str | None] = {}
+    futures: dict[Future, int] = {}
+    sender = _sender()
+    for index, message in enumerate(messages):
+        origin = _origin(message.device.endpoint)
+        if origin not in refusals:
+            refusals[origin] = endpoint_refusal(message.device.endpoint)
+        refusal = refusals[origin]
+        if refusal is not None:
+            # A name that does not resolve now may later; a private address is refused for good.
+            yield index, PushError(f"not sent: {refusal}", permanent=refusal != NO_HOST)
+            continue
+        futures[sender.submit(message)] = index
+    for future in as_completed(futures):
+        error = future.exception()
+        if error is not None and not isinstance(error, PushError):
+            raise error
+        yield futures[future], error
+
+
 def push_send(
     *, device: Device, payload: dict, ttl: int, urgency: str = "normal", topic: str | None = None
 ) -> None:
-    # Checked again at each send: the endpoint's host may resolve elsewhere since it subscribed.
-    refusal = endpoint_refusal(device.endpoint)
-    if refusal is not None:
-        # A name that does not resolve now may later; a private address is refused for good.
-        raise PushError(f"not sent: {refusal}", permanent=refusal != NO_HOST)
-    webpush_settings = settings.WEBPUSH_SETTINGS
-    headers = {"Urgency": urgency}
-    if topic:
-        headers["Topic"] = topic
-    try:
-        webpush(
-            subscription_info={
-                "endpoint": device.endpoint,
-                "keys": {"p256dh": device.p256dh, "auth": device.auth},
-            },
-            data=json.dumps(payload, separators=(",", ":")),
-            vapid_private_key=webpush_settings["VAPID_PRIVATE_KEY"],
-            vapid_claims={"sub": f"mailto:{webpush_settings['VAPID_ADMIN_EMAIL']}"},
-            ttl=ttl,
-            headers=headers,
-            timeout=settings.PUSH_TIMEOUT_SECONDS,
-        )
-    except WebPushException as exc:
-        status = exc.status_code
-        if status in (404, 410):
-            raise DeviceGone(f"push service answered {status}") from exc
-        # 429 and 5xx are the push service's own trouble; other 4xx mean our request is wrong.
-        permanent = status is not None and 400 <= status < 500 and status != 429
-        raise PushError(
-            f"push service answered {status}",
-            permanent=permanent,
-            retry_after=_retry_after_seconds(exc.retry_after),
-        ) from exc
-    except requests.RequestException as exc:
-        # A timeout may hide a message that was in fact accepted; callers that must not
-        # send twice guard with their own ledger, not here.
-        raise PushError(f"push service unreachable: {type(exc).__name__}", permanent=False) from exc
+    """Send one message; raises PushError when it failed."""
+    message = Message(device=device, payload=payload, ttl=ttl, urgency=urgency, topic=topic)
+    [(_index, error)] = push_send_many([message])
+    if error is not None:
+        raise error

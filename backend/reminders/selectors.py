@@ -1,7 +1,8 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from webpush.models import PushInformation, SubscriptionInfo
 
@@ -17,23 +18,29 @@ def devices_for_person(*, user: User) -> QuerySet[SubscriptionInfo]:
     return SubscriptionInfo.objects.filter(webpush_info__user=user).distinct().order_by("id")
 
 
-def devices_for_reminders(*, person: User) -> QuerySet[SubscriptionInfo]:
-    """Where a person's reminders go: their own devices and those of everyone caring for them."""
-    return (
-        SubscriptionInfo.objects.filter(
-            Q(webpush_info__user=person) | Q(webpush_info__user__cares_for__person=person)
-        )
-        .distinct()
-        .order_by("id")
+def reminder_devices(*, person_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Where each person's reminders go, as subscription ids: their own devices and those of
+    everyone caring for them."""
+    person_ids = list(person_ids)
+    own = PushInformation.objects.filter(user_id__in=person_ids).values_list(
+        "user_id", "subscription_id"
     )
+    caregivers = PushInformation.objects.filter(
+        user__cares_for__person_id__in=person_ids
+    ).values_list("user__cares_for__person_id", "subscription_id")
+    devices: dict[int, set[int]] = {}
+    for person_id, subscription_id in [*own, *caregivers]:
+        if subscription_id is not None:
+            devices.setdefault(person_id, set()).add(subscription_id)
+    return {person_id: sorted(ids) for person_id, ids in devices.items()}
 
 
-def device_owner_language(*, subscription: SubscriptionInfo) -> str | None:
-    """The language of the person whose phone this is, who reads what it shows."""
-    return (
-        PushInformation.objects.filter(subscription=subscription, user__isnull=False)
-        .values_list("user__language", flat=True)
-        .first()
+def device_owner_languages(*, subscription_ids: Iterable[int]) -> dict[int, str]:
+    """The language of the person whose phone each device is, who reads what it shows."""
+    return dict(
+        PushInformation.objects.filter(
+            subscription_id__in=list(subscription_ids), user__isnull=False
+        ).values_list("subscription_id", "user__language")
     )
 
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from backend.reminders.delivery import RetryLater, delivery_send, occurrence_send
+from backend.reminders.delivery import deliveries_queue, deliveries_send, occurrences_send
 from backend.reminders.dispatch import dispatch_due
 from backend.reminders.push import PushError
 from backend.reminders.services import device_push
@@ -17,17 +17,15 @@ def dispatch_due_reminders() -> None:
 
 
 @shared_task
-def send_occurrence(occurrence_id: int, kind: str) -> None:
-    occurrence_send(occurrence_id=occurrence_id, kind=kind)
+def send_occurrences(occurrence_ids: list[int], kind: str) -> None:
+    occurrences_send(occurrence_ids=occurrence_ids, kind=kind)
 
 
-@shared_task(bind=True, max_retries=None)
-def deliver(self, delivery_id: int) -> None:
-    # Retries are bounded by the reminder's time to live, which delivery_send checks.
-    try:
-        delivery_send(delivery_id=delivery_id)
-    except RetryLater as later:
-        raise self.retry(countdown=later.countdown) from later
+@shared_task
+def deliver(delivery_ids: list[int]) -> None:
+    # Tries again are bounded by the reminder's time to live, which deliveries_send checks.
+    for countdown, ids in deliveries_send(delivery_ids=delivery_ids).items():
+        deliveries_queue(ids, countdown=countdown)
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)

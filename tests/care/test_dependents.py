@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from webpush.models import SubscriptionInfo
 
 from backend.accounts.models import User
 from backend.care.services import dependent_create
@@ -126,7 +127,7 @@ def test_a_dependent_added_on_the_page_becomes_the_one_managed(client, person):
 
 @pytest.mark.django_db
 def test_a_childs_reminders_go_to_the_caregivers_devices(person, child, outsider, receiver):
-    from backend.reminders.selectors import devices_for_reminders
+    from backend.reminders.selectors import reminder_devices
 
     mine, theirs = receiver.new_subscription(), receiver.new_subscription()
     for user, device in ((person, mine), (outsider, theirs)):
@@ -134,4 +135,5 @@ def test_a_childs_reminders_go_to_the_caregivers_devices(person, child, outsider
             user=user, endpoint=device.endpoint, p256dh=device.p256dh, auth=device.auth
         )
 
-    assert [d.endpoint for d in devices_for_reminders(person=child)] == [mine.endpoint]
+    [device_id] = reminder_devices(person_ids=[child.id])[child.id]
+    assert SubscriptionInfo.objects.get(id=device_id).endpoint == mine.endpoint

@@ -14,7 +14,7 @@ from backend.plans.services import (
     safety_screen_record,
     stretch_routine_save,
 )
-from backend.reminders.delivery import occurrence_send
+from backend.reminders.delivery import occurrences_send
 from backend.reminders.dispatch import dispatch_due
 from backend.reminders.models import Occurrence
 from backend.reminders.services import occurrence_done
@@ -211,7 +211,7 @@ def test_a_massage_session_left_unlogged_gets_one_gentle_nudge_next_morning(pers
     safety_screen_record(person=person, **NO)
     massage(person, (0, time(18, 0)))  # Monday 18:00 in Madrid
     [occurrence_id] = dispatch_due(now=datetime(2027, 3, 1, 17, 0, tzinfo=UTC)).queued
-    occurrence_send(occurrence_id=occurrence_id, kind="reminder")  # what the worker does
+    occurrences_send(occurrence_ids=[occurrence_id], kind="reminder")  # what the worker does
 
     occurrence = Occurrence.objects.get()
     assert occurrence.nudge_due_at == datetime(2027, 3, 2, 8, 0, tzinfo=UTC)  # 09:00 next day
@@ -226,7 +226,7 @@ def test_no_nudge_for_a_session_marked_done(person):
     safety_screen_record(person=person, **NO)
     massage(person, (0, time(18, 0)))
     [occurrence_id] = dispatch_due(now=datetime(2027, 3, 1, 17, 0, tzinfo=UTC)).queued
-    occurrence_send(occurrence_id=occurrence_id, kind="reminder")
+    occurrences_send(occurrence_ids=[occurrence_id], kind="reminder")
     occurrence_done(occurrence=Occurrence.objects.get())
 
     assert dispatch_due(now=datetime(2027, 3, 2, 8, 0, tzinfo=UTC)).nudges == []
@@ -236,7 +236,7 @@ def test_no_nudge_for_a_session_marked_done(person):
 def test_a_snooze_whose_send_task_was_lost_is_claimed_again_once(person):
     stretches(person, time(8, 0))
     [occurrence_id] = dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC)).queued
-    occurrence_send(occurrence_id=occurrence_id, kind="reminder")
+    occurrences_send(occurrence_ids=[occurrence_id], kind="reminder")
     snooze_at = datetime(2027, 3, 1, 7, 15, tzinfo=UTC)
     Occurrence.objects.filter(id=occurrence_id).update(snooze_due_at=snooze_at)
 
@@ -244,7 +244,7 @@ def test_a_snooze_whose_send_task_was_lost_is_claimed_again_once(person):
     # Its task never ran (lost with a worker, or with Redis): after ten minutes, again.
     meanwhile = dispatch_due(now=snooze_at + timedelta(minutes=5)).snoozes
     again = dispatch_due(now=snooze_at + timedelta(minutes=11)).snoozes
-    occurrence_send(occurrence_id=occurrence_id, kind="snooze")  # this time the worker ran it
+    occurrences_send(occurrence_ids=[occurrence_id], kind="snooze")  # this time the worker ran it
     after = dispatch_due(now=snooze_at + timedelta(minutes=30)).snoozes
 
     assert (claimed, meanwhile, again, after) == ([occurrence_id], [], [occurrence_id], [])

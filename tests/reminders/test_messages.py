@@ -8,7 +8,7 @@ import pytest
 from backend.care.services import dependent_create
 from backend.plans.services import safety_screen_record
 from backend.reminders.dispatch import dispatch_due
-from backend.reminders.messages import reminder_payload
+from backend.reminders.messages import reminder_payload, topic
 from backend.reminders.models import Delivery, Occurrence
 from tests.plans.conftest import NO
 from tests.reminders.test_dispatch import massage, stretches
@@ -43,6 +43,8 @@ def test_discreet_mode_carries_no_health_words_anywhere_in_the_message(
         for occurrence in occurrences:
             message = json.dumps(reminder_payload(occurrence, kind, language=language)).lower()
             assert [word for word in HEALTH_WORDS if word in message] == [], message
+            # The push service reads the Topic header, in the clear.
+            assert [word for word in HEALTH_WORDS if word in topic(occurrence)] == []
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """Push endpoints that point into the server's own network are refused, at subscribing and at
 each send: a signed-in person must not make the server POST to a private address."""
 
+import asyncio
 import logging
 from datetime import UTC, date, datetime, time
 
@@ -10,9 +11,9 @@ from webpush.models import SubscriptionInfo
 
 from backend.plans.models import Schedule
 from backend.plans.services import StretchInput, stretch_routine_save
-from backend.reminders.delivery import delivery_send, occurrence_send
+from backend.reminders.delivery import deliveries_send, occurrences_send
 from backend.reminders.models import Delivery, Occurrence
-from backend.reminders.push import PushError
+from backend.reminders.push import PushError, _PublicOnlyResolver
 from backend.reminders.services import device_push, device_subscribe, trial_reminder_payload
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def _reminder_for(person, endpoint, subscription) -> Delivery:
         due_at=datetime.now(UTC),
         status=Occurrence.Status.PENDING,
     )
-    [delivery_id] = occurrence_send(occurrence_id=occurrence.id, kind=Delivery.Kind.REMINDER)
+    [delivery_id] = occurrences_send(occurrence_ids=[occurrence.id], kind=Delivery.Kind.REMINDER)
     return Delivery.objects.get(id=delivery_id)
 
 
@@ -115,7 +116,7 @@ def test_a_device_whose_host_now_resolves_to_a_private_address_gets_nothing(
     delivery = _reminder_for(person, endpoint, subscription)
 
     with PUBLIC_ONLY, caplog.at_level(logging.WARNING):
-        delivery_send(delivery_id=delivery.id)
+        deliveries_send(delivery_ids=[delivery.id])
 
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED
@@ -130,11 +131,36 @@ def test_the_same_device_is_sent_to_where_private_addresses_are_allowed(person, 
     subscription = receiver.new_subscription()
     delivery = _reminder_for(person, subscription.endpoint, subscription)
 
-    delivery_send(delivery_id=delivery.id)
+    deliveries_send(delivery_ids=[delivery.id])
 
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT
     assert len(receiver.messages) == 1
+
+
+def test_a_redirect_from_the_push_service_is_not_followed(person, receiver):
+    # A redirect could lead the server to an address the endpoint check never saw.
+    subscription, elsewhere = receiver.new_subscription(), receiver.new_subscription()
+    delivery = _reminder_for(person, subscription.endpoint, subscription)
+    receiver.respond_with(307, headers={"Location": elsewhere.endpoint})
+
+    deliveries_send(delivery_ids=[delivery.id])
+
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED
+    assert [status for _at, status in receiver.answers] == [307]
+    assert receiver.messages == []
+
+
+@PUBLIC_ONLY
+def test_the_connection_itself_goes_only_to_public_addresses():
+    # The endpoint check runs before a send; a host could resolve elsewhere a moment later.
+    # The sender's own lookup, made as it connects, refuses private addresses too.
+    async def connect_to_localhost():
+        return await _PublicOnlyResolver().resolve("localhost", 443)
+
+    with pytest.raises(OSError, match="no public address"):
+        asyncio.run(connect_to_localhost())
 
 
 def test_the_test_reminder_is_not_sent_to_a_private_address_either(person, receiver):

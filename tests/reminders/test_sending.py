@@ -79,7 +79,7 @@ def test_a_planned_reminder_reaches_every_device_exactly_once(
         assert payload["actions"] == ACTIONS
         assert payload["occurrence"] == occurrence.id
         assert message.urgency == "high"
-        assert message.topic == f"s{occurrence.schedule_id}-stretch"
+        assert message.topic == f"s{occurrence.schedule_id}"
         assert 3 * 60 * 60 < message.ttl <= 4 * 60 * 60  # a few hours: kept while the phone is off
     assert occurrence.status == "sent"
     assert list(Delivery.objects.values_list("status", flat=True)) == ["sent", "sent"]

@@ -49,7 +49,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-__all__ = ["PushReceiver", "ReceivedMessage", "Subscription"]
+__all__ = ["PushReceiver", "ReceivedMessage", "Subscription", "check_vapid", "decrypt"]
 
 # RFC 8030 section 7.2 only obliges push services to take 4096 bytes of
 # payload; real services refuse more, so a bigger body is a sender bug.
@@ -136,7 +136,7 @@ class PushReceiver:
     def __init__(self, vapid_public_key: str) -> None:
         try:
             raw_key = b64url_decode(vapid_public_key)
-            self._vapid_key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw_key)
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw_key)
         except (binascii.Error, ValueError) as exc:
             raise ValueError(
                 "vapid_public_key must be base64url of an uncompressed P-256 point"
@@ -431,69 +431,76 @@ class PushReceiver:
         return int(value)
 
     def _check_vapid(self, authorization: str | None) -> str:
-        """Verify the RFC 8292 credentials and return the JWT ``sub`` claim."""
-        if not authorization:
-            raise _Rejected(HTTPStatus.UNAUTHORIZED, "missing Authorization header")
-        scheme, _, params_text = authorization.strip().partition(" ")
-        if scheme.lower() != "vapid":
-            raise _Rejected(HTTPStatus.FORBIDDEN, f"Authorization scheme {scheme!r} is not vapid")
-        params: dict[str, str] = {}
-        for part in params_text.split(","):
-            name, _, value = part.strip().partition("=")
-            params[name.strip().lower()] = value.strip()
-        token, key = params.get("t"), params.get("k")
-        if not token or not key:
-            raise _Rejected(HTTPStatus.FORBIDDEN, "vapid credentials need both t= and k=")
-        try:
-            key_matches = b64url_decode(key) == self._vapid_key_raw
-        except (binascii.Error, ValueError):
-            key_matches = False
-        if not key_matches:
-            raise _Rejected(HTTPStatus.FORBIDDEN, "vapid k= is not the application server key")
-
-        try:
-            claims = jwt.decode(
-                token,
-                key=self._vapid_key,
-                algorithms=["ES256"],
-                audience=self.origin,
-                options={"require": ["aud", "exp", "sub"]},
-            )
-        except jwt.InvalidAudienceError as exc:
-            # Spell out the expected value: a wrong aud usually means the
-            # sender derived it from the wrong URL.
-            raise _Rejected(
-                HTTPStatus.FORBIDDEN, f"vapid JWT rejected: audience is not {self.origin}"
-            ) from exc
-        except jwt.PyJWTError as exc:
-            raise _Rejected(HTTPStatus.FORBIDDEN, f"vapid JWT rejected: {exc}") from exc
-        if claims["exp"] > time.time() + MAX_VAPID_LIFETIME_SECONDS:
-            raise _Rejected(HTTPStatus.FORBIDDEN, "vapid JWT exp is more than 24 hours ahead")
-        sub = claims["sub"]
-        if not isinstance(sub, str) or not sub.startswith(("mailto:", "https:")):
-            raise _Rejected(
-                HTTPStatus.FORBIDDEN, f"vapid sub must be mailto: or https:, got {sub!r}"
-            )
-        return sub
+        return check_vapid(authorization, public_key_raw=self._vapid_key_raw, audience=self.origin)
 
     @staticmethod
     def _decrypt(body: bytes, subscription: Subscription) -> bytes:
-        if not body:
-            # RFC 8030 allows payload-less pushes, but the app always sends
-            # one, so an empty body here means the sender lost it.
-            raise _Rejected(HTTPStatus.BAD_REQUEST, "empty body")
-        try:
-            return cast(
-                bytes,
-                http_ece.decrypt(
-                    body,
-                    private_key=subscription.private_key,
-                    auth_secret=subscription.auth_secret,
-                    version="aes128gcm",
-                ),
-            )
-        except Exception as exc:  # http_ece raises assorted types on bad input
-            raise _Rejected(HTTPStatus.BAD_REQUEST, f"payload failed to decrypt: {exc!r}") from exc
+        return decrypt(
+            body, private_key=subscription.private_key, auth_secret=subscription.auth_secret
+        )
+
+
+def check_vapid(authorization: str | None, *, public_key_raw: bytes, audience: str) -> str:
+    """Verify RFC 8292 credentials against the application server's public key (the 65-byte
+    uncompressed point) and the push service's origin; return the JWT ``sub`` claim."""
+    if not authorization:
+        raise _Rejected(HTTPStatus.UNAUTHORIZED, "missing Authorization header")
+    scheme, _, params_text = authorization.strip().partition(" ")
+    if scheme.lower() != "vapid":
+        raise _Rejected(HTTPStatus.FORBIDDEN, f"Authorization scheme {scheme!r} is not vapid")
+    params: dict[str, str] = {}
+    for part in params_text.split(","):
+        name, _, value = part.strip().partition("=")
+        params[name.strip().lower()] = value.strip()
+    token, key = params.get("t"), params.get("k")
+    if not token or not key:
+        raise _Rejected(HTTPStatus.FORBIDDEN, "vapid credentials need both t= and k=")
+    try:
+        key_matches = b64url_decode(key) == public_key_raw
+    except (binascii.Error, ValueError):
+        key_matches = False
+    if not key_matches:
+        raise _Rejected(HTTPStatus.FORBIDDEN, "vapid k= is not the application server key")
+
+    try:
+        claims = jwt.decode(
+            token,
+            key=ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), public_key_raw),
+            algorithms=["ES256"],
+            audience=audience,
+            options={"require": ["aud", "exp", "sub"]},
+        )
+    except jwt.InvalidAudienceError as exc:
+        # Spell out the expected value: a wrong aud usually means the
+        # sender derived it from the wrong URL.
+        raise _Rejected(
+            HTTPStatus.FORBIDDEN, f"vapid JWT rejected: audience is not {audience}"
+        ) from exc
+    except jwt.PyJWTError as exc:
+        raise _Rejected(HTTPStatus.FORBIDDEN, f"vapid JWT rejected: {exc}") from exc
+    if claims["exp"] > time.time() + MAX_VAPID_LIFETIME_SECONDS:
+        raise _Rejected(HTTPStatus.FORBIDDEN, "vapid JWT exp is more than 24 hours ahead")
+    sub = claims["sub"]
+    if not isinstance(sub, str) or not sub.startswith(("mailto:", "https:")):
+        raise _Rejected(HTTPStatus.FORBIDDEN, f"vapid sub must be mailto: or https:, got {sub!r}")
+    return sub
+
+
+def decrypt(body: bytes, *, private_key: ec.EllipticCurvePrivateKey, auth_secret: bytes) -> bytes:
+    """Decrypt an RFC 8291 (aes128gcm) message with the subscription's own keys."""
+    if not body:
+        # RFC 8030 allows payload-less pushes, but the app always sends
+        # one, so an empty body here means the sender lost it.
+        raise _Rejected(HTTPStatus.BAD_REQUEST, "empty body")
+    try:
+        return cast(
+            bytes,
+            http_ece.decrypt(
+                body, private_key=private_key, auth_secret=auth_secret, version="aes128gcm"
+            ),
+        )
+    except Exception as exc:  # http_ece raises assorted types on bad input
+        raise _Rejected(HTTPStatus.BAD_REQUEST, f"payload failed to decrypt: {exc!r}") from exc
 
 
 class _Server(ThreadingHTTPServer):
