@@ -21,6 +21,7 @@ class Person(HttpUser):
 
     def on_start(self):
         person = PEOPLE[next(_next_person) % len(PEOPLE)]
+        self.history = person.get("history", "")
         self.client.cookies.set("sessionid", person["sessionid"])
         # The check-in page sets the CSRF cookie, as on a phone.
         self.client.get("/checkins/new/", name="/checkins/new/")
@@ -48,7 +49,9 @@ class Person(HttpUser):
 
     @task(2)
     def read_trend(self):
-        self.client.get("/api/v1/trends/", name="GET /api/v1/trends/")
+        # Named by how much history the person has, where the run says (bench/api.py).
+        history = f" ({self.history})" if self.history else ""
+        self.client.get("/api/v1/trends/", name=f"GET /api/v1/trends/{history}")
 
 
 @events.test_stop.add_listener

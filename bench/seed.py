@@ -16,15 +16,17 @@ def people_with_stretches(
     next_due_at: datetime,
     first: int = 0,
     phone=None,
+    history_day=None,
 ) -> None:
-    """`count` people numbered from `first`. `phone(number)` gives (endpoint, p256dh, auth)."""
+    """`count` people numbered from `first`. `phone(number)` gives (endpoint, p256dh, auth);
+    with `history_day`, each has a reminder of that day in the ledger, done."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from webpush.models import PushInformation, SubscriptionInfo
 
     from backend.accounts.models import User
     from backend.plans.models import Schedule, Stretch, StretchRoutine
-    from backend.reminders.models import DeviceInfo
+    from backend.reminders.models import DeviceInfo, Occurrence
 
     password = make_password(None)  # nobody signs in as them
     day = next_due_at.astimezone(ZoneInfo(zone)).date()
@@ -50,7 +52,7 @@ def people_with_stretches(
                 )
                 for routine in routines
             )
-            Schedule.objects.bulk_create(
+            schedules = Schedule.objects.bulk_create(
                 Schedule(
                     person=person,
                     kind=Schedule.Kind.STRETCH,
@@ -62,6 +64,18 @@ def people_with_stretches(
                 )
                 for person, routine in zip(people, routines, strict=True)
             )
+            if history_day is not None:
+                Occurrence.objects.bulk_create(
+                    Occurrence(
+                        schedule=schedule,
+                        person_id=schedule.person_id,
+                        kind=schedule.kind,
+                        local_date=history_day,
+                        due_at=next_due_at - (day - history_day),
+                        status=Occurrence.Status.DONE,
+                    )
+                    for schedule in schedules
+                )
             if phone is None:
                 continue
             devices = SubscriptionInfo.objects.bulk_create(

@@ -50,7 +50,7 @@ def occurrences_send(*, occurrence_ids: list[int], kind: str) -> list[int]:
             .filter(id__in=occurrence_ids)
             .order_by("id")
         )
-        live = [o for o in occurrences if _start_sending(o, kind, now)]
+        live = _start_sending(occurrences, kind, now)
         devices = reminder_devices(person_ids={o.person_id for o in live})
         existing = set(
             Delivery.objects.filter(occurrence__in=live, kind=kind).values_list(
@@ -68,25 +68,27 @@ def occurrences_send(*, occurrence_ids: list[int], kind: str) -> list[int]:
     return created_ids
 
 
-def _start_sending(occurrence: Occurrence, kind: str, now: datetime) -> bool:
-    """Mark the occurrence sent (or end the follow-up's lease); False when nothing is owed."""
-    fields = []
-    if kind == Delivery.Kind.REMINDER and occurrence.status == Occurrence.Status.PENDING:
-        occurrence.status = Occurrence.Status.SENT
-        occurrence.sent_at = now
-        if occurrence.kind == Schedule.Kind.MASSAGE and occurrence.schedule:
-            occurrence.nudge_due_at = nudge_time(occurrence, occurrence.person)
-        fields += ["status", "sent_at", "nudge_due_at"]
-    elif occurrence.status != Occurrence.Status.SENT:
-        return False  # done, missed or skipped meanwhile
-    # A snooze or nudge: the dispatcher's lease on it ends here, with its deliveries made.
-    follow_up = FOLLOW_UP_FIELDS.get(kind)
-    if follow_up and getattr(occurrence, follow_up) is not None:
-        setattr(occurrence, follow_up, None)
-        fields.append(follow_up)
-    if fields:
-        occurrence.save(update_fields=fields)
-    return True
+def _start_sending(occurrences: list[Occurrence], kind: str, now: datetime) -> list[Occurrence]:
+    """Mark the occurrences sent (or end the follow-up's lease) with one write for all; returns
+    those still owed a message."""
+    live = []
+    for occurrence in occurrences:
+        if kind == Delivery.Kind.REMINDER and occurrence.status == Occurrence.Status.PENDING:
+            occurrence.status = Occurrence.Status.SENT
+            occurrence.sent_at = now
+            if occurrence.kind == Schedule.Kind.MASSAGE and occurrence.schedule:
+                occurrence.nudge_due_at = nudge_time(occurrence, occurrence.person)
+        elif occurrence.status != Occurrence.Status.SENT:
+            continue  # done, missed or skipped meanwhile
+        # A snooze or nudge: the dispatcher's lease on it ends here, with its deliveries made.
+        if kind in FOLLOW_UP_FIELDS:
+            setattr(occurrence, FOLLOW_UP_FIELDS[kind], None)
+        live.append(occurrence)
+    fields = ["status", "sent_at", "nudge_due_at"]
+    if kind in FOLLOW_UP_FIELDS:
+        fields = [FOLLOW_UP_FIELDS[kind]]
+    Occurrence.objects.bulk_update(live, fields)
+    return live
 
 
 def deliveries_queue(delivery_ids: list[int], countdown: float | None = None) -> None:

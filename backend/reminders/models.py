@@ -59,6 +59,13 @@ class Occurrence(models.Model):
                 condition=models.Q(nudge_due_at__isnull=False),
             ),
             models.Index(fields=["person", "due_at"], name="occurrence_person_due"),
+            # The dispatcher looks for reminders whose fan-out was lost: a few pending rows
+            # among years of history.
+            models.Index(
+                fields=["due_at"],
+                name="occurrence_pending",
+                condition=models.Q(status="pending"),
+            ),
         ]
 
     def __str__(self) -> str:
