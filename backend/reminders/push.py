@@ -10,11 +10,11 @@ import asyncio
 import atexit
 import json
 import os
+import queue
 import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
@@ -166,6 +166,7 @@ class _Sender:
         self._loop.run_forever()
 
     async def _open(self) -> None:
+        self._running: set[asyncio.Task] = set()
         self._limit = asyncio.Semaphore(self._concurrency)
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(
@@ -175,8 +176,31 @@ class _Sender:
         )
         self._poster = _NoRedirects(self._session)
 
-    def submit(self, message: Message) -> Future:
-        return asyncio.run_coroutine_threadsafe(self._send(message), self._loop)
+    def send_all(self, messages: list[tuple[int, Message]]) -> queue.SimpleQueue:
+        """Start sending; each (index, error or None) is put on the queue as its send ends.
+        One hand-over to the loop for the whole batch: a call per message costs more than the
+        request it makes."""
+        results: queue.SimpleQueue = queue.SimpleQueue()
+
+        async def send(index: int, message: Message) -> None:
+            try:
+                await self._send(message)
+            except PushError as error:
+                results.put((index, error))
+            except BaseException as error:  # a bug, not a push failure: the caller raises it
+                results.put((index, error))
+            else:
+                results.put((index, None))
+
+        async def start() -> None:
+            for index, message in messages:
+                # The loop keeps only weak references to tasks: hold them until they end.
+                task = self._loop.create_task(send(index, message))
+                self._running.add(task)
+                task.add_done_callback(self._running.discard)
+
+        asyncio.run_coroutine_threadsafe(start(), self._loop).result()
+        return results
 
     async def _send(self, message: Message) -> None:
         device = message.device
@@ -247,8 +271,7 @@ def push_send_many(messages: Sequence[Message]) -> Iterator[tuple[int, PushError
     # Checked again at each send: the endpoint's host may resolve elsewhere since it subscribed.
     # Once per host and batch: its messages leave together.
     refusals: dict[str, str | None] = {}
-    futures: dict[Future, int] = {}
-    sender = _sender()
+    allowed = []
     for index, message in enumerate(messages):
         origin = _origin(message.device.endpoint)
         if origin not in refusals:
@@ -258,12 +281,15 @@ def push_send_many(messages: Sequence[Message]) -> Iterator[tuple[int, PushError
             # A name that does not resolve now may later; a private address is refused for good.
             yield index, PushError(f"not sent: {refusal}", permanent=refusal != NO_HOST)
             continue
-        futures[sender.submit(message)] = index
-    for future in as_completed(futures):
-        error = future.exception()
+        allowed.append((index, message))
+    if not allowed:
+        return
+    results = _sender().send_all(allowed)
+    for _ in allowed:
+        index, error = results.get()
         if error is not None and not isinstance(error, PushError):
             raise error
-        yield futures[future], error
+        yield index, error
 
 
 def push_send(
