@@ -223,6 +223,13 @@ class ReassessmentSerializer(serializers.Serializer):
     baseline_pain = serializers.IntegerField(allow_null=True)
     latest_pain = serializers.IntegerField(allow_null=True)
     pain_change = serializers.FloatField(allow_null=True, help_text="-0.4: 40% below baseline.")
+    next_due_on = serializers.DateField(
+        allow_null=True,
+        help_text="The person's local date the next reassessment opens; null while one is due.",
+    )
+    latest_days = serializers.IntegerField(
+        allow_null=True, help_text="Days from the baseline to the latest check-in."
+    )
 
 
 class PointSerializer(serializers.Serializer):

@@ -154,12 +154,14 @@ def trend_for_person(
     latest = series[-1] if series else None
     reassessment = None
     if baseline is not None:
+        zone = person.time_zone
         reassessment = reassess(
-            plan_started=baseline.recorded_at.astimezone(person.time_zone).date(),
+            plan_started=baseline.recorded_at.astimezone(zone).date(),
             today=today,
             baseline_pain=baseline.pain,
             latest_tone=latest["tone"] if latest else None,
             latest_pain=latest["pain"] if latest else None,
+            latest_on=latest["recorded_at"].astimezone(zone).date() if latest else None,
         )
     adherence = adherence_by_week(person=person)
     return Trend(

@@ -119,7 +119,14 @@ def _card_context(card) -> dict:
     if card is None or card.latest_tone is None:
         return {"card": card}
     percent = None if card.pain_change is None else round(-card.pain_change * 100)
-    return {"card": card, "tone_now": TONE_LABELS[card.latest_tone], "pain_percent": percent}
+    # A rise in pain is said as a rise, not as a negative fall.
+    rise = -percent if percent is not None and percent < 0 else None
+    return {
+        "card": card,
+        "tone_now": TONE_LABELS[card.latest_tone],
+        "pain_percent": None if rise else percent,
+        "pain_rise_percent": rise,
+    }
 
 
 def _plan_check_context(request) -> dict:

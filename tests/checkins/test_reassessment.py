@@ -1,8 +1,10 @@
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from backend.checkins.reassessment import is_due, reassess
+from backend.checkins.reassessment import is_due, next_window, reassess
 
 START = date(2027, 1, 4)
 TONE = {"0": 0, "1": 1, "1+": 2, "2": 3, "3": 4, "4": 5}
@@ -73,3 +75,21 @@ def test_without_pain_at_the_start_staying_pain_free_meets_the_pain_part():
 )
 def test_the_card_shows_in_weeks_4_to_6_then_every_four_weeks(days, due):
     assert is_due(days) is due
+
+
+@given(st.integers(min_value=0, max_value=3650))
+def test_the_next_window_is_the_first_day_the_card_shows_again(days):
+    opens = next_window(days)
+
+    if is_due(days):
+        assert opens is None
+    else:
+        assert opens > days and is_due(opens)
+        assert not any(is_due(day) for day in range(days, opens))
+
+
+def test_between_windows_the_card_says_when_the_next_one_opens():
+    assert card(20).next_due_on == START + timedelta(days=28)
+    assert card(35).next_due_on is None
+    assert card(50).next_due_on == START + timedelta(days=70)
+    assert card(90).next_due_on == START + timedelta(days=98)

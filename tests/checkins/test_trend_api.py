@@ -2,10 +2,13 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from backend.checkins.models import CheckIn
+from backend.plans.models import SafetyScreen
+from backend.plans.services import safety_screen_record
 from backend.reminders.dispatch import dispatch_due
 from backend.reminders.models import Occurrence
 from backend.reminders.services import occurrence_done
@@ -147,3 +150,128 @@ def test_outcome_is_compared_only_once_there_are_enough_weeks_on_both_sides():
     assert (early.met.weeks, early.met.mean_pain, early.not_met.weeks) == (2, 3.0, 1)
     assert later.enough is True
     assert (later.not_met.mean_pain, later.not_met.mean_tone) == (7.0, 3.5)
+
+
+# A Monday, 10:00 in Madrid, the person's zone: the first check-in, and so the starting point.
+START = datetime(2027, 1, 4, 9, tzinfo=UTC)
+
+
+def on_day(days: int) -> datetime:
+    return START + timedelta(days=days)
+
+
+def post_checkin(api_as, days: int, tone: str, pain: int) -> None:
+    response = api_as.post(
+        "/api/v1/checkins/",
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            "recorded_at": on_day(days).isoformat(),
+            "tone": tone,
+            "pain": pain,
+            "ease": 5,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+
+
+def card_on(api_as, person, today: int, history: list[tuple[int, str, int]]) -> dict:
+    """Check-ins (day, tone, pain) sent as the phone sends them, then the card on `today`."""
+    with time_machine.travel(on_day(today) + timedelta(hours=2), tick=False):
+        api_as.force_login(person)  # a session made on the real date would have expired
+        for days, tone, pain in history:
+            post_checkin(api_as, days, tone, pain)
+        return api_as.get(URL).json()["reassessment"]
+
+
+@pytest.mark.parametrize(
+    ("latest", "verdict"),
+    [
+        # From tone 2 and pain 8 at the start.
+        (("1+", 4), ("working", True, True, -0.5)),
+        (("2", 4), ("not_yet", False, True, -0.5)),  # tone 2 is not under 2
+        (("1", 6), ("not_yet", True, False, -0.25)),  # pain only 25% lower
+    ],
+    ids=["met", "tone-not-met", "pain-not-met"],
+)
+@pytest.mark.django_db
+def test_in_weeks_4_to_6_the_card_judges_the_latest_check_in_against_the_start(
+    api_as, person, latest, verdict
+):
+    tone, pain = latest
+
+    card = card_on(api_as, person, 31, [(0, "2", 8), (14, "2", 6), (30, tone, pain)])
+
+    assert (card["status"], card["tone_met"], card["pain_met"], card["pain_change"]) == verdict
+    assert (card["baseline_pain"], card["latest_tone"], card["latest_pain"]) == (8, tone, pain)
+    assert (card["due"], card["days"], card["latest_days"], card["next_due_on"]) == (
+        True,
+        31,
+        30,
+        None,
+    )
+
+
+@pytest.mark.django_db
+def test_before_week_4_the_card_gives_no_verdict_and_says_when_to_look(api_as, person):
+    card = card_on(api_as, person, 20, [(0, "2", 8), (19, "1", 2)])
+
+    assert (card["status"], card["due"], card["tone_met"], card["pain_met"]) == (
+        "too_early",
+        False,
+        None,
+        None,
+    )
+    assert card["next_due_on"] == "2027-02-01"  # four weeks after the starting point
+
+
+@pytest.mark.django_db
+def test_between_reassessments_the_card_keeps_the_numbers_and_names_the_next_date(api_as, person):
+    history = [(0, "2", 8), (49, "1", 4)]
+
+    between = card_on(api_as, person, 50, history)
+    with time_machine.travel(on_day(72), tick=False):
+        api_as.force_login(person)
+        again = api_as.get(URL).json()["reassessment"]
+
+    assert (between["due"], between["status"], between["next_due_on"]) == (
+        False,
+        "working",
+        "2027-03-15",  # day 70: four weeks after the first window closed
+    )
+    assert (between["latest_tone"], between["baseline_pain"], between["latest_pain"]) == ("1", 8, 4)
+    assert (again["due"], again["status"], again["next_due_on"]) == (True, "working", None)
+
+
+@pytest.mark.django_db
+def test_each_change_to_the_plan_is_marked_in_the_trend_when_it_was_made(api_as, person):
+    safety_screen_record(person=person, **dict.fromkeys(SafetyScreen.QUESTIONS, False))
+    plan = {
+        "sessions": [{"weekday": "tuesday", "time": "18:30"}],
+        "duration_minutes": 15,
+        "technique": "myofascial_release",
+        "target_muscles": ["gastrocnemius"],
+        "given_by": "caregiver",
+    }
+    with time_machine.travel(on_day(0), tick=False):
+        api_as.force_login(person)
+        assert api_as.put("/api/v1/plans/massage/", plan, format="json").status_code == 200
+    with time_machine.travel(on_day(14), tick=False):
+        api_as.force_login(person)
+        longer = plan | {
+            "duration_minutes": 25,
+            "sessions": [*plan["sessions"], {"weekday": "saturday", "time": "10:00"}],
+        }
+        assert api_as.put("/api/v1/plans/massage/", longer, format="json").status_code == 200
+        changes = api_as.get(URL).json()["plan_changes"]
+
+    assert changes == [
+        {
+            "changed_at": "2027-01-04T09:00:00Z",
+            "summary": "Massage: 1 a week, 15 min, myofascial release",
+        },
+        {
+            "changed_at": "2027-01-18T09:00:00Z",
+            "summary": "Massage: 2 a week, 25 min, myofascial release",
+        },
+    ]
