@@ -128,7 +128,11 @@ def main() -> int:
         print(f"{size:>12,}{seconds * 1000:>8.0f} ms{'/'.join(map(str, sorted(counts))):>10}  "
               f"{'; '.join(scans) or 'none'}")  # fmt: skip
     first, last = rows[0], rows[-1]
-    print(f"Time, {last[0]:,} ÷ {first[0]:,} schedules: {last[1] / first[1]:.2f}×")
+    ratio = last[1] / first[1]
+    print(
+        f"Time, {last[0]:,} ÷ {first[0]:,} schedules: {ratio:.2f}× "
+        f"(target: the same within noise, {'met' if ratio < 1.5 else 'NOT MET'})"
+    )
     claim = [s for s in last[3] if "plans_schedule" in s or "reminders_occurrence" in s]
     if len({c for row in rows for c in row[2]}) != 1:
         print("FAIL: the number of queries changed with the number of schedules")
