@@ -117,7 +117,7 @@ class PasswordConfirmSerializer(InputSerializer):
 
     def validate_password(self, value: str) -> str:
         if not self.context["user"].check_password(value):
-            raise serializers.ValidationError("That is not your password.")
+            raise serializers.ValidationError(_("That is not your password."))
         return value
 
 

@@ -163,7 +163,7 @@ class InvitationCancelApi(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, invitation_id: int):
         if not invitation_cancel(person=managed_person(request), invitation_id=invitation_id):
-            raise NotFound("No such invitation.")
+            raise NotFound(_("No such invitation."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -207,6 +207,7 @@ class TherapistRevokeApi(APIView):
 
 class AccessLogSerializer(serializers.Serializer):
     therapist = serializers.CharField(source="therapist.display_name")
+    what = serializers.CharField(help_text="What was looked at, in words; path is the address.")
     path = serializers.CharField()
     at = serializers.DateTimeField()
 

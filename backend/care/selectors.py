@@ -1,7 +1,9 @@
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import User
@@ -9,6 +11,7 @@ from backend.care.access import patients_of, people_in_care_of, role_for
 from backend.care.models import AccessLogEntry, Invitation, TherapistAccess
 from backend.checkins.models import CheckIn
 from backend.checkins.selectors import checkins_for_person, trend_for_person
+from backend.plans.models import Schedule
 from backend.plans.selectors import safety_screen_latest
 from backend.reminders.models import Occurrence
 
@@ -39,8 +42,61 @@ def invitations_pending(*, person: User, now) -> QuerySet[Invitation]:
     ).order_by("created_at")
 
 
-def access_log_of(*, person: User) -> QuerySet[AccessLogEntry]:
-    return AccessLogEntry.objects.filter(person=person).select_related("therapist")[:100]
+# What a therapist looked at, in words: by the name of the page or API operation, since one
+# thing has both (the trend page and /api/v1/trends/) and paths carry ids.
+VIEWED = {
+    "patients": _("their patients overview: sessions done, last check-in and flags"),
+    "home": _("today's sessions and next reminders"),
+    **dict.fromkeys(
+        [
+            "plans",
+            "plan-start",
+            "massage-plan",
+            "stretch-routine",
+            "api-massage-plan",
+            "api-stretch-routine",
+            "api-plan-check",
+        ],
+        _("the plan"),
+    ),
+    **dict.fromkeys(
+        ["proposal-new", "proposal-decision", "api-proposals", "api-proposal-decision"],
+        _("suggested changes to the plan"),
+    ),
+    **dict.fromkeys(["safety-screen", "api-safety-screen"], _("the safety questions")),
+    **dict.fromkeys(["checkin-new", "checkin-saved", "api-checkins"], _("check-ins")),
+    **dict.fromkeys(["checkin-note-new", "api-checkin-notes"], _("notes on check-ins")),
+    "api-checkins-export": _("a download of the check-ins"),
+    **dict.fromkeys(["checkins-trend", "api-trends"], _("the trend")),
+    "checkins-summary": _("the monthly summary"),
+    **dict.fromkeys(["occurrence", "api-upcoming", "api-occurrence-done"], _("reminders")),
+    "devices": _("devices and calendar"),
+}
+
+
+def viewed_what(path: str) -> str:
+    """The log keeps the path; a page or operation with no words here shows as its path."""
+    try:
+        name = resolve(path).url_name
+    except Resolver404:
+        return path
+    return str(VIEWED.get(name, path))
+
+
+@dataclass(frozen=True)
+class AccessLogLine:
+    therapist: User
+    what: str
+    path: str
+    at: datetime
+
+
+def access_log_of(*, person: User) -> list[AccessLogLine]:
+    entries = AccessLogEntry.objects.filter(person=person).select_related("therapist")[:100]
+    return [
+        AccessLogLine(therapist=e.therapist, what=viewed_what(e.path), path=e.path, at=e.at)
+        for e in entries
+    ]
 
 
 def dependent_in_care_of(*, user: User, person_id: int) -> User | None:
@@ -80,17 +136,27 @@ FLAG_LABELS = {
 }
 
 
-def _flags(person: User, trend) -> list[str]:
-    flags = []
-    if trend.open_flags:
-        flags.append("overstimulation")
+def _missed_in_a_row(person: User, today: date) -> bool:
+    """The last two massage sessions were both left undone.
+
+    A session not done yet today (its reminder sent, still going out, or too late to send)
+    may still be done today: it is not missed until its day has passed.
+    """
     recent = list(
-        Occurrence.objects.filter(person=person, kind="massage")
+        Occurrence.objects.filter(person=person, kind=Schedule.Kind.MASSAGE)
         .exclude(status=Occurrence.Status.SKIPPED)
+        .filter(Q(local_date__lt=today) | Q(status=Occurrence.Status.DONE))
         .order_by("-due_at")
         .values_list("status", flat=True)[:2]
     )
-    if len(recent) == 2 and all(status in ("sent", "missed") for status in recent):
+    return len(recent) == 2 and Occurrence.Status.DONE not in recent
+
+
+def _flags(person: User, trend, today: date) -> list[str]:
+    flags = []
+    if trend.open_flags:
+        flags.append("overstimulation")
+    if _missed_in_a_row(person, today):
         flags.append("missed_sessions")
     if trend.reassessment is not None and trend.reassessment.due:
         flags.append("reassessment_due")
@@ -100,10 +166,12 @@ def _flags(person: User, trend) -> list[str]:
     return flags
 
 
-def dashboard_rows(*, therapist: User, today: date) -> list[PatientRow]:
+def dashboard_rows(*, therapist: User, now: datetime) -> list[PatientRow]:
     """The therapist's people, those who most need attention first."""
     rows = []
     for person in patients_for(therapist=therapist):
+        # Each person's own day, as their trend page counts it.
+        today = timezone.localdate(now, timezone=person.time_zone)
         trend = trend_for_person(person=person, today=today)
         recent = [w for w in trend.adherence if w.week_start >= today - timedelta(weeks=4)]
         baseline, latest = trend.baseline, trend.latest
@@ -116,9 +184,10 @@ def dashboard_rows(*, therapist: User, today: date) -> list[PatientRow]:
                 stretch_days_planned=sum(w.stretch_days_planned for w in recent),
                 last_checkin=checkins_for_person(person=person).order_by("-recorded_at").first(),
                 pain_change=latest["pain"] - baseline.pain if baseline and latest else None,
-                flags=_flags(person, trend),
+                flags=_flags(person, trend, today),
             )
         )
+    # Most flags first; among equals the lowest adherence, and no plan at all last.
     return sorted(
         rows, key=lambda r: (-len(r.flags), r.adherence if r.adherence is not None else 2)
     )

@@ -118,3 +118,10 @@ def dependent_delete(*, person: User) -> None:
 
 def access_log_record(*, therapist: User, person: User, path: str) -> None:
     AccessLogEntry.objects.create(therapist=therapist, person=person, path=path[:200])
+
+
+def access_log_record_many(*, therapist: User, people: list[User], path: str) -> None:
+    """One page that shows several people (the dashboard): one row each, in one insert."""
+    AccessLogEntry.objects.bulk_create(
+        [AccessLogEntry(therapist=therapist, person=person, path=path[:200]) for person in people]
+    )

@@ -2,8 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,6 +26,7 @@ from backend.care.selectors import (
 from backend.care.services import (
     CareError,
     InvitationError,
+    access_log_record_many,
     caregiver_leave,
     dependent_create,
     dependent_delete,
@@ -97,17 +99,21 @@ def invite(request):
         messages.error(request, _("Choose who to invite: a caregiver or a therapist."))
         return render(request, "care/people.html", _care_context(request), status=400)
     invitation, code = invitation_create(person=person, role=role, created_by=request.user)
-    context = {"invitation": invitation, "code": code, "person": person}
+    link = request.build_absolute_uri(f"{reverse('care-join')}?{urlencode({'code': code})}")
+    context = {"invitation": invitation, "code": code, "link": link, "person": person}
     return render(request, "care/invitation.html", context, status=201)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def join(request):
+    """A code typed in, or brought by an invitation link (?code=): a GET only fills it in."""
     error = None
+    from_link = request.method == "GET" and "code" in request.GET
+    code = (request.POST if request.method == "POST" else request.GET).get("code", "")[:40]
     if request.method == "POST":
         try:
-            invitation = invitation_accept(code=request.POST.get("code", ""), user=request.user)
+            invitation = invitation_accept(code=code, user=request.user)
         except InvitationError as exc:
             error = str(exc)
         else:
@@ -118,7 +124,8 @@ def join(request):
                 % {"name": invitation.person.display_name},
             )
             return redirect("patients" if invitation.role == Invitation.Role.THERAPIST else "home")
-    return render(request, "care/join.html", {"error": error}, status=400 if error else 200)
+    context = {"error": error, "code": code, "from_link": from_link}
+    return render(request, "care/join.html", context, status=400 if error else 200)
 
 
 @login_required
@@ -136,7 +143,12 @@ def revoke(request, therapist_id: int):
 @login_required
 def patients(request):
     """The therapist dashboard: people who granted access, those who need attention first."""
-    rows = dashboard_rows(therapist=request.user, today=timezone.localdate())
+    rows = dashboard_rows(therapist=request.user, now=timezone.now())
+    # Out of reach of the middleware's log (this is the therapist's own page), yet it shows
+    # each person's adherence, last check-in and flags: a look at each of them.
+    access_log_record_many(
+        therapist=request.user, people=[row.person for row in rows], path=request.path
+    )
     return render(request, "care/patients.html", {"rows": rows, "flag_labels": FLAG_LABELS})
 
 

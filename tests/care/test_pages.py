@@ -1,9 +1,12 @@
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
-from backend.care.models import Invitation
+from backend.care.models import CareRelation, Invitation, TherapistAccess
 from backend.care.services import dependent_create
 from backend.checkins.services import checkin_create
 
@@ -60,3 +63,61 @@ def test_only_the_person_or_a_caregiver_can_make_invitations(client, person, out
     client.post("/care/invite/", {"role": "caregiver"})
 
     assert not Invitation.objects.filter(person=child).exists()
+
+
+def link_from(response) -> str:
+    return re.search(r'id="invitation-link" type="url" value="([^"]+)"', response.content.decode())[
+        1
+    ]
+
+
+@pytest.mark.django_db
+def test_an_invitation_link_fills_in_the_code_and_joins_only_after_the_tap(
+    client, person, make_person
+):
+    client.force_login(person)
+    invited = client.post("/care/invite/", {"role": "therapist"})
+    code, link = code_from(invited), link_from(invited)
+    assert link == f"http://testserver/care/join/?code={code}"
+    therapist = make_person("therapist@example.com")
+
+    client.logout()
+    signed_out = client.get(link)
+    assert signed_out.status_code == 302 and "next=/care/join/%3Fcode%3D" in signed_out["Location"]
+    client.force_login(therapist)
+    opened = client.get(link)
+
+    page = opened.content.decode()
+    assert opened.status_code == 200
+    assert f'name="code" value="{code}"' in page
+    assert "Tap Join to accept the invitation" in page
+    assert not TherapistAccess.objects.exists()
+    assert Invitation.objects.get().accepted_at is None
+
+    joined = client.post("/care/join/", {"code": code}, follow=True)
+    assert joined.redirect_chain[-1][0] == "/care/patients/"
+    assert TherapistAccess.objects.filter(therapist=therapist, person=person).exists()
+
+
+@pytest.mark.django_db
+def test_an_expired_or_forged_code_in_a_link_says_why_on_the_tap_and_grants_nothing(
+    client, person, make_person
+):
+    client.force_login(person)
+    code = code_from(client.post("/care/invite/", {"role": "caregiver"}))
+    client.force_login(make_person("someone@example.com"))
+
+    with time_machine.travel(timezone.now() + timedelta(days=4)):
+        assert f'value="{code}"' in client.get(f"/care/join/?code={code}").content.decode()
+        expired = client.post("/care/join/", {"code": code})
+    forged_link = client.get("/care/join/?code=ABCDE-FGHJK")
+    forged = client.post("/care/join/", {"code": "ABCDE-FGHJK"})
+    markup = client.get('/care/join/?code="><b>x</b>').content.decode()
+
+    assert forged_link.status_code == 200
+    assert expired.status_code == 400 and "This invitation has expired" in expired.content.decode()
+    assert forged.status_code == 400 and "No invitation has this code" in forged.content.decode()
+    assert 'value="ABCDE-FGHJK"' in forged.content.decode()  # shown again to correct
+    assert "<b>x</b>" not in markup and 'value="&quot;&gt;&lt;b&gt;x&lt;/b&gt;"' in markup
+    assert not CareRelation.objects.exclude(caregiver=person).exists()
+    assert Invitation.objects.get().accepted_at is None

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, time
 import pytest
 import time_machine
 
+from backend.care.models import TherapistAccess
+from backend.care.services import dependent_create
 from backend.checkins.services import checkin_create
 from backend.plans.services import (
     SessionTime,
@@ -96,3 +98,42 @@ def test_stretches_that_passed_unlogged_say_so_without_blame(client, planned):
         rows = today_rows(client.get("/").content.decode())
 
     assert len(rows) == 1 and "Stretches" in rows[0] and "Not logged" in rows[0]
+
+
+def zone_card(page: str) -> str:
+    start = page.index('aria-labelledby="tz-title"')
+    return " ".join(page[start : page.index("</section>", start)].split())
+
+
+@pytest.mark.django_db
+def test_a_caregiver_managing_a_child_sees_the_childs_time_zone_not_their_own(client, person):
+    child = dependent_create(caregiver=person, name="Emily", time_zone="America/Bogota")
+    client.force_login(person)
+    client.post(f"/care/switch/{child.id}/")
+
+    card = zone_card(client.get("/").content.decode())
+
+    assert "Emily's time zone" in card and "America/Bogota" in card
+    assert "Europe/Madrid" not in card
+    # Changed with Emily's details; this phone's zone is not offered, as it would change the
+    # caregiver's own.
+    assert 'href="/care/#profile-title"' in card and "use-device-zone" not in card
+
+    client.post(f"/care/switch/{person.id}/")
+    own = zone_card(client.get("/").content.decode())
+    assert "Your time zone" in own and "Europe/Madrid" in own and "use-device-zone" in own
+
+
+@pytest.mark.django_db
+def test_a_therapist_sees_the_patients_time_zone_and_no_way_to_change_it(
+    client, person, make_person
+):
+    therapist = make_person("therapist@example.com", time_zone="America/Bogota")
+    TherapistAccess.objects.create(therapist=therapist, person=person)
+    client.force_login(therapist)
+    client.post(f"/care/switch/{person.id}/")
+
+    card = zone_card(client.get("/").content.decode())
+
+    assert "Europe/Madrid" in card and "America/Bogota" not in card
+    assert "href=" not in card and "use-device-zone" not in card
