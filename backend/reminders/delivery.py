@@ -17,7 +17,7 @@ from django.utils import timezone
 from webpush.models import SubscriptionInfo
 
 from backend.plans.models import Schedule
-from backend.reminders.dispatch import nudge_time
+from backend.reminders.dispatch import nudge_time, update_grouped
 from backend.reminders.messages import reminder_payload, topic
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
 from backend.reminders.push import Device, DeviceGone, Message, PushError, push_send_many
@@ -87,7 +87,7 @@ def _start_sending(occurrences: list[Occurrence], kind: str, now: datetime) -> l
     fields = ["status", "sent_at", "nudge_due_at"]
     if kind in FOLLOW_UP_FIELDS:
         fields = [FOLLOW_UP_FIELDS[kind]]
-    Occurrence.objects.bulk_update(live, fields)
+    update_grouped(Occurrence, live, fields)
     return live
 
 

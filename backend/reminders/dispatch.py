@@ -21,7 +21,7 @@ from backend.reminders.occurrences import Rule, due_at, due_until, is_too_late, 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-FAN_OUT_BATCH = 50
+FAN_OUT_BATCH = 200
 # The next-morning nudge for a massage session that was neither done nor checked in.
 NUDGE_AT = time(9, 0)
 SNOOZE = timedelta(minutes=15)
@@ -40,6 +40,17 @@ class PassResult:
     nudges: list[int] = field(default_factory=list)
     requeued: list[int] = field(default_factory=list)  # delivery ids
     resent: list[int] = field(default_factory=list)  # occurrence ids whose fan-out was lost
+
+
+def update_grouped(model, objects: list, fields: list[str]) -> None:
+    """Save `fields` of `objects` with one UPDATE per distinct set of values. A busy minute's
+    rows mostly share them (the same local time, the same next day), and Django's bulk_update
+    spends longer building its CASE per row than the database spends writing."""
+    groups: dict[tuple, list[int]] = {}
+    for obj in objects:
+        groups.setdefault(tuple(getattr(obj, name) for name in fields), []).append(obj.pk)
+    for values, ids in groups.items():
+        model.objects.filter(pk__in=ids).update(**dict(zip(fields, values, strict=True)))
 
 
 def _held_people(person_ids: set[int]) -> set[int]:
@@ -109,7 +120,7 @@ def _claim_schedules(now: datetime, result: PassResult) -> bool:
         queued = [o.id for o in new if o.status == Occurrence.Status.PENDING]
         result.missed += sum(o.status == Occurrence.Status.MISSED for o in new)
         result.skipped += sum(o.status == Occurrence.Status.SKIPPED for o in new)
-        Schedule.objects.bulk_update(schedules, ["next_day", "next_due_at"])
+        update_grouped(Schedule, schedules, ["next_day", "next_due_at"])
         result.queued.extend(queued)
         transaction.on_commit(lambda: _queue_occurrences(queued, Delivery.Kind.REMINDER))
     return True
