@@ -174,19 +174,33 @@ def run_crypto(count: int, processes: int, payloads, pairs, audience: str) -> fl
         return sum(share / seconds for seconds in pool.map(_crypto_work, [work] * processes))
 
 
-def worker(env: dict, concurrency: int, log: Path) -> subprocess.Popen:
-    process = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv/bin/celery"), "-A", "backend.config", "worker", "--pool=prefork",
-         f"--concurrency={concurrency}", "-Q", env["CELERY_TASK_DEFAULT_QUEUE"],
-         "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=ROOT, env=os.environ | env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
+def workers(env: dict, processes: int, threads: int, log_dir: Path) -> list[subprocess.Popen]:
+    """`processes` Celery worker processes, each running `threads` tasks at once (a thread
+    pool); with `threads` 0, one prefork worker with `processes` children."""
+    if threads:
+        commands = [
+            ["--pool=threads", f"--concurrency={threads}", "-n", f"peak{number}@%h"]
+            for number in range(processes)
+        ]
+    else:
+        commands = [["--pool=prefork", f"--concurrency={processes}", "-n", "peak@%h"]]
+    started = []
+    for number, options in enumerate(commands):
+        log = log_dir / f"worker-{processes}-{number}.log"
+        process = subprocess.Popen(  # noqa: S603
+            [str(ROOT / ".venv/bin/celery"), "-A", "backend.config", "worker", *options,
+             "-Q", env["CELERY_TASK_DEFAULT_QUEUE"], "--without-gossip", "--without-mingle",
+             "--loglevel=INFO"],
+            cwd=ROOT, env=os.environ | env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        started.append((process, log))
     deadline = time.monotonic() + 60
-    while b" ready." not in log.read_bytes():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"worker did not start:\n{log.read_text()}")
-        time.sleep(0.2)
-    return process
+    for process, log in started:
+        while b" ready." not in log.read_bytes():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"worker did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+    return [process for process, _log in started]
 
 
 def due_soon(seconds: float) -> datetime:
@@ -223,14 +237,24 @@ def profiler(pid: int, out: Path) -> subprocess.Popen:
 
 
 def run_tonus(
-    people: int, sink: Sink, env: dict, concurrency: int, work: Path, profile: Path | None
+    people: int,
+    sink: Sink,
+    env: dict,
+    concurrency: int,
+    threads: int,
+    work: Path,
+    profile: Path | None,
 ) -> dict:
     from backend.reminders.dispatch import dispatch_due
 
     sink.reset()
     ledger_clear()
-    process = worker(env, concurrency, work / f"worker-{concurrency}.log")
-    spy = profile and profiler(process.pid, profile / f"worker-{concurrency}.speedscope.json")
+    running = workers(env, concurrency, threads, work)
+    spies = [
+        profiler(process.pid, profile / f"worker-{concurrency}-{number}.speedscope.json")
+        for number, process in enumerate(running)
+        if profile
+    ]
     try:
         due = due_soon(2 + people / 20_000)  # time enough to write it to every schedule
         plan_for(due)
@@ -243,10 +267,10 @@ def run_tonus(
             time.sleep(0.2)
         time.sleep(1)  # anything sent twice arrives too
     finally:
-        process.terminate()
-        process.wait()
-        if spy:
-            spy.wait()
+        for process in running:
+            process.terminate()
+        for process in running + spies:
+            process.wait()
     results = sink.results()
     arrivals = results["arrivals"]
     tokens = Counter(token for token, _at in arrivals)
@@ -269,6 +293,10 @@ def main() -> int:
     parser.add_argument("--naive", type=int, default=2000, help="people the naive loop sends to")
     parser.add_argument("--crypto", type=int, default=5000, help="messages for the crypto limit")
     parser.add_argument("--sample-every", type=int, default=500)
+    parser.add_argument(
+        "--threads", type=int, default=0,
+        help="tasks each worker process runs at once in a thread pool (0: prefork)",
+    )  # fmt: skip
     parser.add_argument("--profile", type=Path, help="write py-spy profiles of the workers here")
     args = parser.parse_args()
     people = 100_000 if args.large else args.people
@@ -309,7 +337,9 @@ def main() -> int:
             tonus = {}
             for concurrency in sorted({1, cores}):
                 print(f"Tonus with {concurrency} worker process(es)...", flush=True)
-                tonus[concurrency] = run_tonus(people, sink, env, concurrency, work, args.profile)
+                tonus[concurrency] = run_tonus(
+                    people, sink, env, concurrency, args.threads, work, args.profile
+                )
             payloads = check_samples(tonus[cores]["samples"], pairs, sink.origin, public_key)
             assert all(p["title"] == "Stretches" for p in payloads), payloads[:3]
             assert all("Calf stretch, 3 × 30 s" in p["body"] for p in payloads), payloads[:3]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from webpush.models import SubscriptionInfo
 
 from backend.plans.models import Schedule
-from backend.reminders.dispatch import nudge_time, update_grouped
+from backend.reminders.dispatch import chunks, nudge_time, update_grouped
 from backend.reminders.messages import reminder_payload, topic
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
 from backend.reminders.push import Device, DeviceGone, Message, PushError, push_send_many
@@ -31,10 +31,6 @@ FOLLOW_UP_FIELDS = {Delivery.Kind.SNOOZE: "snooze_due_at", Delivery.Kind.NUDGE: 
 # killed mid-batch leaves little sent-but-unrecorded behind.
 FLUSH_EVERY = 50
 FLUSH_SECONDS = 0.2
-
-
-def chunks(ids: list[int], size: int) -> list[list[int]]:
-    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def occurrences_send(*, occurrence_ids: list[int], kind: str) -> list[int]:

@@ -42,6 +42,10 @@ class PassResult:
     resent: list[int] = field(default_factory=list)  # occurrence ids whose fan-out was lost
 
 
+def chunks(ids: list[int], size: int) -> list[list[int]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
 def update_grouped(model, objects: list, fields: list[str]) -> None:
     """Save `fields` of `objects` with one UPDATE per distinct set of values. A busy minute's
     rows mostly share them (the same local time, the same next day), and Django's bulk_update
@@ -193,8 +197,8 @@ def _queue_occurrences(occurrence_ids: list[int], kind: str) -> None:
     from backend.reminders.tasks import send_occurrences
 
     # A few occurrences a task: the fan-out of a busy minute starts on every worker at once.
-    for start in range(0, len(occurrence_ids), FAN_OUT_BATCH):
-        send_occurrences.delay(occurrence_ids[start : start + FAN_OUT_BATCH], kind)
+    for batch in chunks(occurrence_ids, FAN_OUT_BATCH):
+        send_occurrences.delay(batch, kind)
 
 
 def dispatch_due(*, now: datetime) -> PassResult:
