@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from webpush.models import SubscriptionInfo
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 FOLLOW_UP_FIELDS = {Delivery.Kind.SNOOZE: "snooze_due_at", Delivery.Kind.NUDGE: "nudge_due_at"}
 # Results are written this often while the rest of a batch is still in flight, so a worker
 # killed mid-batch leaves little sent-but-unrecorded behind.
-FLUSH_EVERY = 50
+FLUSH_EVERY = 100
 FLUSH_SECONDS = 0.2
 
 
@@ -134,21 +134,10 @@ class _Results:
             Delivery.objects.filter(id__in=[d.id for d in self.sent]).update(
                 status=Delivery.Status.SENT, sent_at=now, next_attempt_at=None, last_error=""
             )
-            try:
-                with transaction.atomic():
-                    DeviceInfo.objects.bulk_create(
-                        [
-                            DeviceInfo(subscription_id=device_id, last_success_at=now)
-                            for device_id in {d.subscription_id for d in self.sent}
-                        ],
-                        update_conflicts=True,
-                        unique_fields=["subscription"],
-                        update_fields=["last_success_at", "consecutive_failures", "last_error"],
-                    )
-            except IntegrityError:
-                # A device removed while its message was on the way has no row left to note
-                # the success on; the deliveries are recorded all the same.
-                logger.info("a device was removed during its send")
+            # Every device has its row from when it subscribed (failures make one otherwise).
+            DeviceInfo.objects.filter(
+                subscription_id__in={d.subscription_id for d in self.sent}
+            ).update(last_success_at=now, consecutive_failures=0, last_error="")
             logger.info("%d deliveries sent", len(self.sent))
         if self.gone:
             Delivery.objects.filter(id__in=[d.id for d in self.gone]).update(
