@@ -320,6 +320,9 @@ def main() -> int:
             from seed import people_with_stretches
 
             from backend.accounts.models import User
+            from backend.plans.models import Schedule
+            from backend.reminders.messages import reminder_payload
+            from backend.reminders.models import Occurrence
 
             pairs = keys(KEY_POOL)
 
@@ -334,6 +337,17 @@ def main() -> int:
             print(f"  seeded in {time.perf_counter() - started:.0f} s", flush=True)
 
             public_key = settings.WEBPUSH_SETTINGS["VAPID_PUBLIC_KEY"]
+            # The naive loop first, on a quiet machine and a fresh push service: the message a
+            # reminder of the first person's would carry.
+            naive_count = min(people, args.naive)
+            print(f"Naive loop over {naive_count:,} people...", flush=True)
+            first = Schedule.objects.select_related("person").order_by("id").first()
+            example = Occurrence(id=0, schedule=first, person=first.person, kind=first.kind)
+            naive = run_naive(
+                list(User.objects.order_by("id")[:naive_count]),
+                sink,
+                json.dumps(reminder_payload(example, "reminder"), separators=(",", ":")),
+            )
             tonus = {}
             for concurrency in sorted({1, cores}):
                 print(f"Tonus with {concurrency} worker process(es)...", flush=True)
@@ -345,9 +359,6 @@ def main() -> int:
             assert all("Calf stretch, 3 × 30 s" in p["body"] for p in payloads), payloads[:3]
             plain = [json.dumps(p, separators=(",", ":")) for p in payloads]
 
-            naive_count = min(people, args.naive)
-            print(f"Naive loop over {naive_count:,} people...", flush=True)
-            naive = run_naive(list(User.objects.order_by("id")[:naive_count]), sink, plain[0])
             print("Crypto limit...", flush=True)
             crypto = {p: run_crypto(args.crypto, p, plain, pairs, sink.origin) for p in {1, cores}}
     finally:
