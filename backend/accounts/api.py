@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
 
-from backend.accounts.export import person_data_json
+from backend.accounts.export import person_data_json, person_data_zip
 from backend.accounts.models import User, paused_until_validate
 from backend.accounts.services import account_delete, user_sign_up, user_update
 from backend.care.access import managed_person
@@ -138,11 +138,32 @@ class AccountDeleteApi(APIView):
 
 
 class ExportApi(APIView):
-    """All the data Tonus holds about the person (or the child they care for), as JSON."""
+    """All the data Tonus holds about the person (or the child they care for): one JSON file,
+    or with `file=csv` a zip with one CSV file for each section of the JSON."""
 
-    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
+    class ExportQuerySerializer(serializers.Serializer):
+        file = serializers.ChoiceField(
+            choices=["json", "csv"],
+            required=False,
+            default="json",
+            help_text="json: one file; csv: a zip with one CSV file for each kind of record.",
+        )
+
+    @extend_schema(
+        parameters=[ExportQuerySerializer],
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/zip"): OpenApiTypes.BINARY,
+        },
+    )
     def get(self, request):
         person = managed_person(request)
+        query = self.ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        if query.validated_data["file"] == "csv":
+            response = HttpResponse(person_data_zip(person=person), content_type="application/zip")
+            response["Content-Disposition"] = 'attachment; filename="tonus-data.zip"'
+            return response
         response = HttpResponse(
             person_data_json(person=person), content_type="application/json; charset=utf-8"
         )

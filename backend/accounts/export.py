@@ -1,10 +1,14 @@
 """Everything Tonus holds about one person, for them to download (the right of access).
 
 Secrets that would let someone act as the person are left out: password hash, push keys,
-the calendar address and invitation codes (only their hashes are kept anyway).
+the calendar address and invitation codes (only their hashes are kept anyway). The same
+sections come as one JSON file or as a zip with one CSV file each.
 """
 
+import csv
+import io
 import json
+import zipfile
 import zoneinfo
 from datetime import UTC, datetime
 
@@ -27,8 +31,16 @@ from backend.reminders.models import CalendarFeed, Occurrence
 from backend.reminders.selectors import devices_with_info
 
 
-def _rows(queryset, *fields) -> list[dict]:
-    return list(queryset.values(*fields))
+class Rows(list):
+    """A section's rows that also know their columns: a CSV with no rows still has its header."""
+
+    def __init__(self, fields, rows=()):
+        super().__init__(rows)
+        self.fields = list(fields)
+
+
+def _rows(queryset, *fields) -> Rows:
+    return Rows(fields, queryset.values(*fields))
 
 
 def person_data(*, person: User, now: datetime | None = None) -> dict:
@@ -107,7 +119,7 @@ def person_data(*, person: User, now: datetime | None = None) -> dict:
             "role", "created_at", "expires_at", "accepted_at",
         ),
         "calendar_feed_on": CalendarFeed.objects.filter(person=person).exists(),
-        "devices": devices,
+        "devices": Rows(["name", "browser"], devices),
     }  # fmt: skip
 
 
@@ -120,3 +132,48 @@ class ExportEncoder(DjangoJSONEncoder):
 
 def person_data_json(*, person: User) -> str:
     return json.dumps(person_data(person=person), cls=ExportEncoder, indent=2, ensure_ascii=False)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula. Some text here was
+# written by others (a therapist's note or suggestion), so it is shown as text, after an
+# apostrophe, and never runs on the person's computer.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return f"'{value}" if value.startswith(FORMULA_START) else value
+    # Dates, times, true/false and lists written as the JSON download writes them.
+    encoded = json.loads(json.dumps(value, cls=ExportEncoder))
+    return encoded if isinstance(encoded, str) else json.dumps(encoded, ensure_ascii=False)
+
+
+def _csv(fields: list[str], rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([_cell(row[field]) for field in fields])
+    # With the byte order mark, spreadsheets read accented names as UTF-8.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def person_data_zip(*, person: User) -> bytes:
+    """The JSON download's sections, one CSV each: a list is a file of rows, the person a
+    file of one row, and the single values (when, the calendar switch) export.csv."""
+    files, single = {}, {}
+    for section, value in person_data(person=person).items():
+        if isinstance(value, Rows):
+            files[section] = (value.fields, value)
+        elif isinstance(value, dict):
+            files[section] = (list(value), [value])
+        else:
+            single[section] = value
+    files["export"] = (list(single), [single])
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        for section, (fields, rows) in files.items():
+            zipped.writestr(f"{section}.csv", _csv(fields, rows))
+    return archive.getvalue()

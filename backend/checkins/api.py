@@ -132,12 +132,12 @@ class CheckInApi(APIView):
         def validate_recorded_at(self, value):
             now = timezone.now()
             if value > now + timedelta(days=1):
-                raise serializers.ValidationError("A check-in cannot be in the future.")
+                raise serializers.ValidationError(_("A check-in cannot be in the future."))
             if value > now:
                 # A phone whose clock runs fast must not lose a check-in it queued offline.
                 return now
             if value < EARLIEST:
-                raise serializers.ValidationError("A check-in cannot be before the year 2000.")
+                raise serializers.ValidationError(_("A check-in cannot be before the year 2000."))
             return value
 
     class CheckInResultSerializer(CheckInSerializer):

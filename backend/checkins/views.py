@@ -190,7 +190,7 @@ def _month(value: str | None, today: date) -> date:
     try:
         return datetime.strptime(value, "%Y-%m").date() if value else today.replace(day=1)
     except ValueError as error:
-        raise Http404("No such month.") from error
+        raise Http404(_("No such month.")) from error
 
 
 @login_required

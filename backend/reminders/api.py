@@ -82,7 +82,7 @@ class DeviceApi(APIView):
 
         def validate_endpoint(self, value: str) -> str:
             if settings.PUSH_ENDPOINT_REQUIRE_HTTPS and not value.startswith("https://"):
-                raise serializers.ValidationError("A push endpoint must use https.")
+                raise serializers.ValidationError(_("A push endpoint must use https."))
             refusal = endpoint_refusal(value)
             if refusal is not None:
                 raise serializers.ValidationError(refusal)

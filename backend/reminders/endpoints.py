@@ -13,11 +13,14 @@ import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
-NOT_PUBLIC = "A push endpoint must be on the public internet."
-NO_HOST = "The push endpoint's host name does not resolve."
+# Lazy: shown in the language of whoever subscribes. endpoint_refusal returns these very
+# objects, so the sender still tells them apart (a lazy text equals itself in any language).
+NOT_PUBLIC = _("A push endpoint must be on the public internet.")
+NO_HOST = _("The push endpoint's host name does not resolve.")
 
 
 def _addresses(host: str, port: int) -> set[str]:

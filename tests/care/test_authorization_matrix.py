@@ -177,6 +177,7 @@ API = [
         subjects=("patient",),
     ),
     Op("GET", "/api/v1/export/", manage(200)),
+    Op("GET", "/api/v1/export/", manage(200), {"file": "csv"}, notes="the zip of CSV files"),
     Op(
         "POST",
         "/api/v1/accounts/signup/",

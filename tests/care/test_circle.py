@@ -1,13 +1,38 @@
 """Caregivers come and go; a dependent's details stay in the caregivers' hands."""
 
 import html
+import uuid
+from datetime import UTC, date, datetime, time
 
 import pytest
+from django.apps import apps
+from rest_framework.test import APIClient
 
 from backend.accounts.models import User
-from backend.care.models import CareRelation
-from backend.plans.models import Schedule
-from tests.plans.conftest import stretch_routine
+from backend.care.models import AccessLogEntry, CareRelation, Invitation, TherapistAccess
+from backend.care.services import dependent_create, invitation_create
+from backend.checkins.models import Baseline, CheckIn, Flag, Note
+from backend.checkins.services import checkin_create, note_add
+from backend.plans.models import (
+    MassagePlan,
+    PlanChange,
+    Proposal,
+    SafetyScreen,
+    Schedule,
+    StretchRoutine,
+)
+from backend.plans.services import (
+    SessionTime,
+    StretchInput,
+    massage_plan_save,
+    proposal_create,
+    safety_screen_record,
+    stretch_routine_save,
+)
+from backend.reminders.calendar import calendar_feed_enable
+from backend.reminders.models import CalendarFeed, Delivery, Occurrence
+from backend.reminders.services import device_subscribe
+from tests.plans.conftest import NO, stretch_routine
 
 
 def leave(client, person):
@@ -111,3 +136,97 @@ def test_deleting_a_profile_from_the_page_needs_the_box_ticked(client, person, c
     assert User.objects.filter(id=child.id).exists()
     client.post("/care/profile/delete/", {"confirm": "yes"})
     assert not User.objects.filter(id=child.id).exists()
+
+
+# Every table that holds people's data: Tonus's own apps and django-webpush's devices.
+DATA_APPS = ("accounts", "plans", "reminders", "checkins", "care", "webpush")
+
+
+ABOUT_A_PERSON = (
+    MassagePlan, StretchRoutine, Schedule, SafetyScreen, PlanChange, Proposal, Occurrence,
+    CheckIn, Baseline, Flag, Invitation, TherapistAccess, AccessLogEntry, CareRelation,
+    CalendarFeed,
+)  # fmt: skip
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for app in DATA_APPS
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def subscribe(user, receiver):
+    keys = receiver.new_subscription().as_dict()
+    return device_subscribe(
+        user=user, endpoint=keys["endpoint"], p256dh=keys["keys"]["p256dh"],
+        auth=keys["keys"]["auth"],
+    )  # fmt: skip
+
+
+def fill_child(child, *, caregiver, therapist, device) -> str:
+    """One of everything a child's circle records about them; returns their calendar token."""
+    safety_screen_record(person=child, **NO)
+    massage_plan_save(
+        person=child, sessions=[SessionTime(weekday=1, at=time(18, 30))], duration_minutes=15,
+        technique="swedish", target_muscles=["calf"], given_by="caregiver",
+    )  # fmt: skip
+    stretch_routine_save(
+        person=child,
+        times=[time(8, 0)],
+        stretches=[StretchInput("Calf stretch", "gastrocnemius", "both", 30, 3)],
+    )
+    schedule = Schedule.objects.filter(person=child).first()
+    occurrence = Occurrence.objects.create(
+        schedule=schedule, kind=schedule.kind, person=child, local_date=date(2026, 11, 2),
+        due_at=datetime(2026, 11, 2, 8, tzinfo=UTC), status=Occurrence.Status.SENT,
+    )  # fmt: skip
+    # The child has no phone: their reminder went to the caregiver's.
+    Delivery.objects.create(occurrence=occurrence, subscription=device)
+    checkin = checkin_create(
+        person=child, idempotency_key=uuid.uuid4(), occurrence=occurrence, tone=2, pain=3,
+        ease=6, notes="Emily's first check-in",
+    ).checkin  # fmt: skip
+    checkin_create(
+        person=child, idempotency_key=uuid.uuid4(), tone=3, pain=5, ease=4, worse_after=True
+    )  # a flag for the therapist
+    TherapistAccess.objects.create(therapist=therapist, person=child)
+    note_add(checkin=checkin, author=therapist, text="Lovely work, Emily")
+    proposal_create(person=child, therapist=therapist, message="Try ten minutes")
+    invitation_create(person=child, role="caregiver", created_by=caregiver)
+    invitation_create(person=child, role="therapist", created_by=caregiver)
+    _feed, token = calendar_feed_enable(person=child)
+    return token
+
+
+@pytest.mark.django_db
+def test_deleting_a_child_removes_everything_about_them_and_nothing_else(
+    api_as, client, person, make_person, therapist, receiver
+):
+    other_parent = make_person("parent2@example.com")
+    checkin_create(person=person, idempotency_key=uuid.uuid4(), tone=1, pain=2, ease=8)
+    device = subscribe(person, receiver)
+    before = row_counts()
+    child = dependent_create(caregiver=person, name="Emily", time_zone="Europe/London")
+    CareRelation.objects.create(caregiver=other_parent, person=child)
+    token = fill_child(child, caregiver=person, therapist=therapist, device=device)
+    client.force_login(therapist)
+    assert "Emily" in client.get("/care/patients/").content.decode()  # the look is logged
+    child_id = child.id
+    for model in ABOUT_A_PERSON:  # so that each check below means something
+        assert model.objects.filter(person_id=child_id).exists(), model.__name__
+
+    assert api_as.delete(f"/api/v1/care/dependents/{child_id}/").status_code == 204
+
+    for model in ABOUT_A_PERSON:
+        assert not model.objects.filter(person_id=child_id).exists(), model.__name__
+    assert not Note.objects.exists() and not Delivery.objects.exists()
+    # Every row the child brought is gone, and the caregiver's own check-in and phone stay.
+    assert row_counts() == before
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+    assert "Emily" not in client.get("/care/patients/").content.decode()
+    # Gone for every caregiver, not only the one who deleted the profile.
+    parent = APIClient()
+    parent.force_login(other_parent)
+    assert [p["name"] for p in parent.get("/api/v1/care/people/").json()] == ["parent2"]

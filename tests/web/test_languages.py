@@ -152,6 +152,60 @@ def test_the_api_speaks_the_persons_language(client, spanish):
     assert response.json() == {"detail": "Primero activa los recordatorios en este dispositivo."}
 
 
+def _checkin_at(when: str) -> dict:
+    return {"idempotency_key": str(uuid.uuid4()), "tone": "1", "pain": 3, "ease": 6} | {
+        "recorded_at": when
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "message"),
+    [
+        (
+            "/api/v1/checkins/",
+            _checkin_at("2999-01-01T00:00:00Z"),
+            "recorded_at",
+            "Un registro no puede tener una fecha futura.",
+        ),
+        (
+            "/api/v1/checkins/",
+            _checkin_at("1999-12-31T00:00:00Z"),
+            "recorded_at",
+            "Un registro no puede ser anterior al año 2000.",
+        ),
+        (
+            "/api/v1/devices/",
+            "http://push.example.com/push/abc",
+            "endpoint",
+            "La dirección de notificaciones debe usar https.",
+        ),
+        (
+            "/api/v1/devices/",
+            "https://10.0.0.7/push/abc",
+            "endpoint",
+            "La dirección de notificaciones debe estar en internet, no en una red privada.",
+        ),
+        (
+            "/api/v1/devices/",
+            "https://push.example.invalid/push/abc",  # never resolves (RFC 2606)
+            "endpoint",
+            "No se encuentra el servidor de la dirección de notificaciones.",
+        ),
+    ],
+)
+def test_refused_input_is_explained_in_the_persons_language(
+    as_spanish, settings, receiver, path, body, field, message
+):
+    settings.PUSH_ENDPOINT_REQUIRE_HTTPS, settings.PUSH_ENDPOINT_ALLOW_PRIVATE = True, False
+    if isinstance(body, str):  # a device: a real subscription at this endpoint
+        body = receiver.new_subscription().as_dict() | {"endpoint": body}
+
+    response = as_spanish.post(path, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {field: [message]}
+
+
 def test_each_page_loads_the_javascript_texts_of_its_language(as_spanish, client):
     page = as_spanish.get("/checkins/new/").content.decode()
 
