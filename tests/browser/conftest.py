@@ -292,34 +292,53 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def phone(request, browser: Browser, live_server) -> Iterator[Phone]:
+def new_phone(request, browser: Browser, live_server) -> Iterator[Callable[..., Phone]]:
+    """Opens phones on demand, each a fresh browser profile: the Android phone of PHONE, with
+    `options` for Playwright's new_context put over it (another device, another user agent).
+    """
     origin = live_server.url
     major = browser.version.split(".")[0]
-    context = browser.new_context(**PHONE | {"user_agent": PHONE["user_agent"].format(major=major)})
-    # As if the person had already allowed notifications when the browser asks.
-    context.grant_permissions(["notifications"], origin=origin)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    device = Phone(context=context, page=page, origin=origin, test_name=request.node.name)
-    page.on("pageerror", lambda error: device.page_errors.append(str(error)))
+    phones: list[Phone] = []
 
-    def note_csp(message) -> None:
-        if "Content Security Policy" in message.text:
-            device.csp_violations.append(message.text)
+    def open_phone(*, allow_notifications: bool = True, **options: Any) -> Phone:
+        context = browser.new_context(
+            **PHONE | {"user_agent": PHONE["user_agent"].format(major=major)} | options
+        )
+        if allow_notifications:
+            # As if the person had already allowed notifications when the browser asks.
+            context.grant_permissions(["notifications"], origin=origin)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        device = Phone(context=context, page=page, origin=origin, test_name=request.node.name)
+        page.on("pageerror", lambda error: device.page_errors.append(str(error)))
 
-    page.on("console", note_csp)
-    yield device
-    if getattr(request.node, "browser_failed", False):
-        # What the phone showed when the test failed, and any uncaught script errors.
-        try:
-            device.screenshot("failed")
-        except Exception as error:  # a crashed page must not hide the test's own failure
-            device.page_errors.append(f"no screenshot: {error}")
-        if device.page_errors:
-            (SCREENSHOTS / f"{device.test_name}-page-errors.txt").write_text(
-                "\n".join(device.page_errors)
-            )
-    context.close()
+        def note_csp(message) -> None:
+            if "Content Security Policy" in message.text:
+                device.csp_violations.append(message.text)
+
+        page.on("console", note_csp)
+        phones.append(device)
+        return device
+
+    yield open_phone
+    for device in phones:
+        if getattr(request.node, "browser_failed", False):
+            # What the phone showed when the test failed, and any uncaught script errors.
+            try:
+                device.screenshot("failed")
+            except Exception as error:  # a crashed page must not hide the test's own failure
+                device.page_errors.append(f"no screenshot: {error}")
+            if device.page_errors:
+                (SCREENSHOTS / f"{device.test_name}-page-errors.txt").write_text(
+                    "\n".join(device.page_errors)
+                )
+        device.context.close()
     # Every browser test doubles as a check that the pages run under the strict CSP.
-    assert not device.csp_violations, "\n".join(device.csp_violations)
+    violations = [violation for device in phones for violation in device.csp_violations]
+    assert not violations, "\n".join(violations)
+
+
+@pytest.fixture
+def phone(new_phone: Callable[..., Phone]) -> Phone:
+    return new_phone()
