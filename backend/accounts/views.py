@@ -3,6 +3,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -10,17 +11,30 @@ from backend.accounts.forms import AccountDeleteForm, SettingsForm, SignUpForm
 from backend.accounts.services import account_delete, user_sign_up, user_update
 
 
+def _next_url(request) -> str:
+    """Where to go after signing up, when asked (an invitation link): only on this site."""
+    url = request.POST.get("next") or request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if safe else ""
+
+
 @require_http_methods(["GET", "POST"])
 def sign_up(request):
+    next_url = _next_url(request)
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect(next_url or "home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = user_sign_up(**form.cleaned_data)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("plan-start")
+        # Whoever came for something else (an invitation link) goes there; their own plan
+        # page still offers a first plan and the safety questions when they want them.
+        return redirect(next_url or "plan-start")
     status = 400 if form.errors else 200
-    return render(request, "registration/sign_up.html", {"form": form}, status=status)
+    context = {"form": form, "next": next_url}
+    return render(request, "registration/sign_up.html", context, status=status)
 
 
 @login_required

@@ -69,6 +69,16 @@ def invitation_accept(*, code: str, user: User) -> Invitation:
         raise InvitationError(_("This invitation has expired. Ask for a new one."))
     if invitation.person_id == user.id:
         raise InvitationError(_("This invitation is for someone else to accept."))
+    # Checked before anything is granted: the code stays unused for the one it was meant for.
+    if invitation.created_by_id == user.id:
+        raise InvitationError(
+            _("You made this invitation. Share the code with the person you want to invite.")
+        )
+    if _in_circle(user=user, person_id=invitation.person_id):
+        raise InvitationError(
+            _("You are already in %(name)s's care circle. Keep the code for someone new.")
+            % {"name": invitation.person.display_name}
+        )
     if invitation.role == Invitation.Role.CAREGIVER:
         CareRelation.objects.get_or_create(caregiver=user, person=invitation.person)
     else:
@@ -78,6 +88,16 @@ def invitation_accept(*, code: str, user: User) -> Invitation:
     invitation.accepted_by, invitation.accepted_at = user, timezone.now()
     invitation.save(update_fields=["accepted_by", "accepted_at"])
     return invitation
+
+
+def _in_circle(*, user: User, person_id: int) -> bool:
+    """A caregiver, or a therapist whose access is not revoked."""
+    return (
+        CareRelation.objects.filter(caregiver=user, person_id=person_id).exists()
+        or TherapistAccess.objects.filter(
+            therapist=user, person_id=person_id, revoked_at__isnull=True
+        ).exists()
+    )
 
 
 def invitation_cancel(*, person: User, invitation_id: int) -> bool:

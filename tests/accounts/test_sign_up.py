@@ -111,3 +111,40 @@ def test_a_forged_sign_up_without_the_csrf_token_is_refused():
 
     assert response.status_code == 403
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_sign_up_goes_on_to_the_page_asked_for_on_this_site_only(client, sign_up_page):
+    asked = "/care/join/?code=ABCDE-FGHJK"
+    opened = client.get("/accounts/signup/", {"next": asked}).content.decode()
+
+    signed_up = sign_up_page(next=asked)
+
+    assert f'name="next" value="{asked}"' in opened
+    assert 'href="/accounts/login/?next=/care/join/%3Fcode%3DABCDE-FGHJK"' in opened
+    assert signed_up.status_code == 302 and signed_up["Location"] == asked
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "outside",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"],
+)
+def test_sign_up_ignores_a_next_off_this_site(client, sign_up_page, outside):
+    opened = client.get("/accounts/signup/", {"next": outside}).content.decode()
+
+    signed_up = sign_up_page(next=outside)
+
+    assert "evil.example" not in opened and 'name="next"' not in opened
+    assert signed_up.status_code == 302 and signed_up["Location"] == "/plans/start/"
+
+
+@pytest.mark.django_db
+def test_the_log_in_page_passes_its_next_on_to_sign_up(client):
+    asked = client.get("/accounts/login/", {"next": "/care/join/?code=ABCDE-FGHJK"})
+    outside = client.get("/accounts/login/", {"next": "https://evil.example/"})
+
+    assert (
+        'href="/accounts/signup/?next=/care/join/%3Fcode%3DABCDE-FGHJK"' in asked.content.decode()
+    )
+    assert 'href="/accounts/signup/"' in outside.content.decode()

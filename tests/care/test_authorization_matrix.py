@@ -111,6 +111,12 @@ def dependents_only(ok, anonymous=API_ANON):
     return per_subject(patient=caregiver_step(404, anonymous), child=caregiver_step(ok, anonymous))
 
 
+def join(ok, anonymous=API_ANON):
+    """A code is the key: whoever holds it joins, but not the person themself nor anyone
+    already in their circle (the code stays for the one it was meant for)."""
+    return grid(owner=400, caregiver=400, therapist=400, outsider=ok, anonymous=anonymous)
+
+
 @dataclass(frozen=True)
 class Op:
     method: str
@@ -214,11 +220,10 @@ API = [
     Op("POST", "/api/v1/care/invitations/", manage(201), {"role": "caregiver"}),
     Op("GET", "/api/v1/care/invitations/", manage(200)),
     Op("DELETE", "/api/v1/care/invitations/{invitation_id}/", manage(204)),
-    # A code is the key: whoever holds it joins (the person themself cannot).
     Op(
         "POST",
         "/api/v1/care/invitations/accept/",
-        per_subject(patient=everyone(200) | {OWNER: 400}, child=everyone(200)),
+        join(200),
         lambda world, subject: {"code": world.code(subject)},
         acting=False,
         capability=True,
@@ -443,10 +448,7 @@ PAGES = [
     page(
         "POST",
         "care/join/",
-        per_subject(
-            patient=everyone(302, anonymous=LOGIN) | {OWNER: 400},
-            child=everyone(302, anonymous=LOGIN),
-        ),
+        join(302, anonymous=LOGIN),
         lambda world, subject: {"code": world.code(subject)},
         acting=False,
     ),

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from backend.care.models import AccessLogEntry, CareRelation, TherapistAccess
+from backend.care.models import AccessLogEntry, CareRelation, Invitation, TherapistAccess
 from backend.checkins.models import CheckIn
 from tests.plans.conftest import stretch_routine
 
@@ -64,6 +64,31 @@ def test_expired_reused_and_forged_codes_grant_nothing(api_as, person, therapist
 def api_as_person(api_as, person):
     api_as.force_login(person)
     return api_as
+
+
+@pytest.mark.django_db
+def test_the_inviter_and_circle_members_cannot_use_up_a_code(
+    api_as, person, child, second_parent, therapist
+):
+    code = invite(api_as, "caregiver", child.id)  # made by person, Emily's caregiver
+    TherapistAccess.objects.create(therapist=therapist, person=child)
+
+    by_inviter = api_as.post(ACCEPT, {"code": code}, format="json")
+    api_as.force_login(second_parent)
+    by_caregiver = api_as.post(ACCEPT, {"code": code}, format="json")
+    api_as.force_login(therapist)
+    by_therapist = api_as.post(ACCEPT, {"code": code}, format="json")
+
+    assert by_inviter.status_code == 400
+    assert list(by_inviter.json()) == ["code"]
+    assert "You made this invitation" in by_inviter.json()["code"][0]
+    for refused in (by_caregiver, by_therapist):
+        assert refused.status_code == 400
+        assert refused.json() == {
+            "code": ["You are already in Emily's care circle. Keep the code for someone new."]
+        }
+    assert not CareRelation.objects.filter(caregiver=therapist).exists()
+    assert Invitation.objects.get().accepted_at is None  # still there for someone new
 
 
 @pytest.mark.django_db

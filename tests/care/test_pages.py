@@ -1,3 +1,4 @@
+import html
 import re
 import uuid
 from datetime import timedelta
@@ -121,3 +122,67 @@ def test_an_expired_or_forged_code_in_a_link_says_why_on_the_tap_and_grants_noth
     assert "<b>x</b>" not in markup and 'value="&quot;&gt;&lt;b&gt;x&lt;/b&gt;"' in markup
     assert not CareRelation.objects.exclude(caregiver=person).exists()
     assert Invitation.objects.get().accepted_at is None
+
+
+def signup_link_from(response) -> str:
+    return re.search(r'href="(/accounts/signup/[^"]*)"', response.content.decode())[1]
+
+
+@pytest.mark.django_db
+def test_a_new_caregiver_from_an_invitation_link_signs_up_and_joins_with_a_tap(client, person):
+    child = dependent_create(caregiver=person, name="Emily", time_zone="Europe/London")
+    client.force_login(person)
+    client.post(f"/care/switch/{child.id}/")
+    invited = client.post("/care/invite/", {"role": "caregiver"})
+    code, link = code_from(invited), link_from(invited)
+    client.logout()
+
+    log_in = client.get(link, follow=True)
+    sign_up_url = signup_link_from(log_in)
+    page = client.get(sign_up_url).content.decode()
+    next_url = html.unescape(re.search(r'name="next" value="([^"]*)"', page)[1])
+    signed_up = client.post(
+        sign_up_url,  # the form has no action: it posts to the address it was opened at
+        {
+            "email": "grandma@example.com",
+            "password": "hamstring-hold-thirty-seconds",
+            "time_zone": "Europe/London",
+            "next": next_url,
+        },
+    )
+
+    assert signed_up.status_code == 302 and signed_up["Location"] == f"/care/join/?code={code}"
+    opened = client.get(signed_up["Location"])
+    assert f'name="code" value="{code}"' in opened.content.decode()
+    assert not CareRelation.objects.filter(caregiver__email="grandma@example.com").exists()
+    joined = client.post("/care/join/", {"code": code}, follow=True)
+    assert joined.redirect_chain[-1][0] == "/"
+    assert "Emily" in joined.content.decode()
+    assert CareRelation.objects.filter(
+        person=child, caregiver__email="grandma@example.com"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_someone_already_in_the_circle_cannot_use_up_a_code(client, person, make_person):
+    child = dependent_create(caregiver=person, name="Emily", time_zone="Europe/London")
+    client.force_login(person)
+    client.post(f"/care/switch/{child.id}/")
+    code = code_from(client.post("/care/invite/", {"role": "caregiver"}))
+
+    by_inviter = client.post("/care/join/", {"code": code})
+    parent = make_person("parent2@example.com")
+    CareRelation.objects.create(caregiver=parent, person=child)
+    client.force_login(parent)
+    by_member = client.post("/care/join/", {"code": code})
+
+    assert by_inviter.status_code == 400
+    assert 'aria-describedby="id_code_error"' in by_inviter.content.decode()
+    assert "You made this invitation" in by_inviter.content.decode()
+    assert by_member.status_code == 400
+    assert "already in Emily&#x27;s care circle" in by_member.content.decode()
+    assert Invitation.objects.get().accepted_at is None
+    newcomer = make_person("newcomer@example.com")
+    client.force_login(newcomer)
+    assert client.post("/care/join/", {"code": code}).status_code == 302
+    assert CareRelation.objects.filter(caregiver=newcomer, person=child).exists()
