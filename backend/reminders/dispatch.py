@@ -196,7 +196,8 @@ def _requeue_stalled(now: datetime, result: PassResult) -> None:
 def _queue_occurrences(occurrence_ids: list[int], kind: str) -> None:
     from backend.reminders.tasks import send_occurrences
 
-    # A few occurrences a task: the fan-out of a busy minute starts on every worker at once.
+    # Some hundreds a task: a busy minute's fan-out still spreads over every worker, and
+    # queueing it costs little.
     for batch in chunks(occurrence_ids, FAN_OUT_BATCH):
         send_occurrences.delay(batch, kind)
 
