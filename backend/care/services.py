@@ -137,7 +137,7 @@ def dependent_delete(*, person: User) -> None:
 
 
 def access_log_record(*, therapist: User, person: User, path: str) -> None:
-    AccessLogEntry.objects.create(therapist=therapist, person=person, path=path[:200])
+    access_log_record_many(therapist=therapist, people=[person], path=path)
 
 
 def access_log_record_many(*, therapist: User, people: list[User], path: str) -> None:

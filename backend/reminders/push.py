@@ -185,9 +185,8 @@ class _Sender:
         async def send(index: int, message: Message) -> None:
             try:
                 await self._send(message)
-            except PushError as error:
-                results.put((index, error))
-            except BaseException as error:  # a bug, not a push failure: the caller raises it
+            except BaseException as error:
+                # A PushError is the send's outcome; anything else a bug the caller raises.
                 results.put((index, error))
             else:
                 results.put((index, None))
