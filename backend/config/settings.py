@@ -187,7 +187,11 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Whether a request came over TLS is gunicorn's call, made from X-Forwarded-Proto only when
+# the proxy's address sent it (backend/config/gunicorn.py): no SECURE_PROXY_SSL_HEADER here,
+# which would believe that header from any client.
+# /healthz answers over plain HTTP too: a load balancer's probe comes from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -236,7 +240,13 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: configured from these CELERY_* settings by backend/config/celery.py.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+# Two queues: sends on the default one, dispatcher passes on their own, served by a worker of
+# their own, so a minute whose sending runs long never holds up the next minute's pass.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "tonus")
+CELERY_DISPATCH_QUEUE = env_str("CELERY_DISPATCH_QUEUE", "tonus-dispatch")
+CELERY_TASK_ROUTES = {
+    "backend.reminders.tasks.dispatch_due_reminders": {"queue": CELERY_DISPATCH_QUEUE},
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

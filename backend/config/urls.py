@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from backend.accounts import api as accounts_api
 from backend.care import api as care_api
 from backend.checkins import api as checkins_api
+from backend.config.health import healthz
 from backend.plans import api as plans_api
 from backend.reminders import api as reminders_api
 from backend.reminders import views as reminders_views
@@ -80,6 +81,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("backend.web.urls")),
     path("accounts/", include("backend.accounts.urls")),
     path("plans/", include("backend.plans.urls")),

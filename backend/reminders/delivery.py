@@ -22,6 +22,7 @@ from backend.reminders.messages import reminder_payload, topic
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
 from backend.reminders.push import Device, DeviceGone, Message, PushError, push_send_many
 from backend.reminders.selectors import device_owner_languages, reminder_devices
+from backend.reminders.tallies import FAILED, PRUNED, SENT, tally_add
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ class _Results:
                 subscription_id__in={d.subscription_id for d in self.sent}
             ).update(last_success_at=now, consecutive_failures=0, last_error="")
             logger.info("%d deliveries sent", len(self.sent))
+            tally_add(outcome=SENT, count=len(self.sent))
         if self.gone:
             Delivery.objects.filter(id__in=[d.id for d in self.gone]).update(
                 status=Delivery.Status.GONE, next_attempt_at=None
@@ -146,6 +148,7 @@ class _Results:
             gone = {d.subscription_id for d in self.gone}
             SubscriptionInfo.objects.filter(id__in=gone).delete()
             logger.info("devices %s gone, removed", sorted(gone))
+            tally_add(outcome=PRUNED, count=len(gone))
         self.sent, self.gone, self.written_at = [], [], time.monotonic()
 
 
@@ -253,6 +256,7 @@ def _fail(delivery: Delivery, reason: str) -> None:
     Delivery.objects.filter(id=delivery.id).update(
         status=Delivery.Status.FAILED, last_error=reason[:200], next_attempt_at=None
     )
+    tally_add(outcome=FAILED, count=1)
 
 
 def _device_failed(subscription_id: int, reason: str) -> None:

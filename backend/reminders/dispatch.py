@@ -7,6 +7,7 @@ one row however often a pass is repeated.
 """
 
 import logging
+import time as clock
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -15,8 +16,9 @@ from django.utils import timezone
 
 from backend.plans.models import SafetyScreen, Schedule
 from backend.plans.selectors import quiet_hours_of, schedule_rule
-from backend.reminders.models import Delivery, Occurrence
+from backend.reminders.models import Delivery, DispatchPass, Occurrence
 from backend.reminders.occurrences import Rule, due_at, due_until, is_too_late, next_day
+from backend.reminders.tallies import FAILED, PRUNED, SENT, tallies_read, tallies_since
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +31,13 @@ SNOOZE = timedelta(minutes=15)
 # it was claimed, has lost its task (a worker died, or the broker restarted empty): queue it
 # again. Longer than any retry countdown.
 STALLED_AFTER = timedelta(minutes=10)
+# Pass records older than this are deleted by later passes.
+PASSES_KEPT_FOR = timedelta(days=7)
 
 
 @dataclass
 class PassResult:
+    claimed: int = 0  # new occurrences found due
     queued: list[int] = field(default_factory=list)  # occurrence ids sent to the workers
     missed: int = 0
     skipped: int = 0
@@ -122,6 +127,7 @@ def _claim_schedules(now: datetime, result: PassResult) -> bool:
             o for o in planned if (o.schedule_id, o.local_date) not in recorded
         )
         queued = [o.id for o in new if o.status == Occurrence.Status.PENDING]
+        result.claimed += len(new)
         result.missed += sum(o.status == Occurrence.Status.MISSED for o in new)
         result.skipped += sum(o.status == Occurrence.Status.SKIPPED for o in new)
         update_grouped(Schedule, schedules, ["next_day", "next_due_at"])
@@ -203,7 +209,9 @@ def _queue_occurrences(occurrence_ids: list[int], kind: str) -> None:
 
 
 def dispatch_due(*, now: datetime) -> PassResult:
-    """One dispatcher pass as if the time were `now`."""
+    """One dispatcher pass as if the time were `now`, recorded for operators."""
+    record = DispatchPass.objects.create(started_at=timezone.now(), as_of=now)
+    started = clock.monotonic()
     result = PassResult()
     while _claim_schedules(now, result):
         pass
@@ -212,10 +220,38 @@ def dispatch_due(*, now: datetime) -> PassResult:
     while _claim_follow_ups(now, "nudge_due_at", Delivery.Kind.NUDGE, result.nudges):
         pass
     _requeue_stalled(now, result)
-    if result.queued or result.missed or result.skipped or result.requeued or result.resent:
-        logger.info(
-            "dispatch at %s: %d queued, %d missed, %d skipped, %d queued again",
-            now.isoformat(), len(result.queued), result.missed, result.skipped,
-            len(result.requeued) + len(result.resent),
-        )  # fmt: skip
+    _pass_record(record, result, seconds=clock.monotonic() - started)
     return result
+
+
+def _pass_record(record: DispatchPass, result: PassResult, *, seconds: float) -> None:
+    previous = (
+        DispatchPass.objects.filter(finished_at__isnull=False)
+        .exclude(id=record.id)
+        .only("tallies")
+        .first()
+    )
+    totals = tallies_read()
+    outcomes = dict.fromkeys((SENT, FAILED, PRUNED), 0)
+    if totals is not None:
+        outcomes = tallies_since(before=previous.tallies if previous else None, now=totals)
+        record.tallies = totals
+    record.finished_at = record.started_at + timedelta(seconds=seconds)
+    record.claimed = result.claimed
+    record.queued = (
+        len(result.queued) + len(result.snoozes) + len(result.nudges) + len(result.resent)
+    )
+    record.missed = result.missed
+    record.skipped = result.skipped
+    record.requeued = len(result.requeued)
+    record.sent, record.failed, record.pruned = outcomes[SENT], outcomes[FAILED], outcomes[PRUNED]
+    record.save()
+    DispatchPass.objects.filter(started_at__lt=record.started_at - PASSES_KEPT_FOR).delete()
+    # One line per pass, key=value, for log search and alerting.
+    logger.info(
+        "dispatch_pass as_of=%s started_at=%s duration_ms=%d claimed=%d queued=%d missed=%d "
+        "skipped=%d requeued=%d sent=%d failed=%d pruned=%d",
+        record.as_of.isoformat(), record.started_at.isoformat(), round(seconds * 1000),
+        record.claimed, record.queued, record.missed, record.skipped, record.requeued,
+        record.sent, record.failed, record.pruned,
+    )  # fmt: skip

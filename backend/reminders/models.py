@@ -155,3 +155,42 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of person {self.person_id}"
+
+
+class DispatchPass(models.Model):
+    """One dispatcher pass, for operators: when it ran, how long it took, what it did.
+
+    A row is written as a pass starts and completed as it ends, so a pass that died midway
+    shows as started and never finished. /healthz and `manage.py reminders_status` read these.
+    """
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The instant the pass ran as: the real time, or the one given to `dispatch_reminders --at`.
+    as_of = models.DateTimeField()
+    claimed = models.PositiveIntegerField(default=0, help_text="new reminders found due")
+    queued = models.PositiveIntegerField(
+        default=0, help_text="reminders, snoozes and nudges handed to the send workers"
+    )
+    missed = models.PositiveIntegerField(default=0, help_text="found too late to be worth sending")
+    skipped = models.PositiveIntegerField(
+        default=0, help_text="paused or held by the safety screen"
+    )
+    requeued = models.PositiveIntegerField(default=0, help_text="stalled sends queued again")
+    # What the send workers reported between the previous pass and this one.
+    sent = models.PositiveIntegerField(default=0, help_text="messages the push services took")
+    failed = models.PositiveIntegerField(default=0, help_text="messages given up on")
+    pruned = models.PositiveIntegerField(default=0, help_text="devices their push service forgot")
+    # The workers' running totals as this pass read them (backend.reminders.tallies).
+    tallies = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["started_at"], name="dispatch_pass_started")]
+
+    def __str__(self) -> str:
+        return f"Dispatcher pass at {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None

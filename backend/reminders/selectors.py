@@ -2,14 +2,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 from webpush.models import PushInformation, SubscriptionInfo
 
 from backend.accounts.models import User
 from backend.plans.models import Schedule
 from backend.plans.selectors import safety_screen_latest, schedule_rule
-from backend.reminders.models import Occurrence
+from backend.reminders.models import Delivery, DispatchPass, Occurrence
 from backend.reminders.occurrences import due_at, first_after, next_day
 
 
@@ -148,3 +148,40 @@ def today_for(*, person: User, now: datetime) -> list[TodayItem]:
             )
         )
     return sorted(items, key=lambda item: item.due_at)
+
+
+# The dispatcher runs every minute: three minutes without a finished pass means reminders are
+# not going out (beat down, the dispatcher worker down or stuck, the database unreachable).
+DISPATCHER_LATE_AFTER = timedelta(minutes=3)
+
+
+def dispatch_passes_latest(*, count: int = 10) -> list[DispatchPass]:
+    return list(DispatchPass.objects.order_by("-started_at")[:count])
+
+
+def dispatch_passes_since(*, since: datetime) -> dict[str, int]:
+    """What the send workers reported to the passes that started since `since`."""
+    totals = DispatchPass.objects.filter(started_at__gte=since).aggregate(
+        sent=Sum("sent"), failed=Sum("failed"), pruned=Sum("pruned")
+    )
+    return {outcome: count or 0 for outcome, count in totals.items()}
+
+
+def dispatcher_trouble(*, now: datetime) -> str | None:
+    """Why reminders may not be flowing, or None while passes finish on time."""
+    last = DispatchPass.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
+    if last is None:
+        return "no dispatcher pass has finished yet"
+    if now - last.finished_at > DISPATCHER_LATE_AFTER:
+        minutes = int((now - last.finished_at).total_seconds() // 60)
+        return f"the last dispatcher pass finished {minutes} minutes ago"
+    return None
+
+
+def reminders_due_now(*, now: datetime) -> int:
+    """Schedules past their due time that no pass has taken yet."""
+    return Schedule.objects.filter(next_due_at__lte=now).count()
+
+
+def deliveries_pending() -> int:
+    return Delivery.objects.filter(status=Delivery.Status.PENDING).count()

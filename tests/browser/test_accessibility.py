@@ -433,6 +433,7 @@ NOT_PAGES = {
     "devices/<int:device_id>/": "POST only, then the devices page",
     "calendar/<str:token>.ics": "an iCalendar feed",
     "api/schema/": "the OpenAPI schema",
+    "healthz": "the health check, in JSON",
 }
 # Other projects' pages: Django's admin, and Swagger UI for the API.
 THIRD_PARTY = ("admin/", "api/docs/")

@@ -325,6 +325,8 @@ PAGE_ANON = {"anonymous": LOGIN}
 PAGES = [
     page("GET", "", read(200, anonymous=LOGIN)),
     page("GET", "offline/", everyone(200, anonymous=200), acting=False, subjects=("patient",)),
+    # The same answer for everyone, signed in or not (503: no dispatcher pass ran here).
+    page("GET", "healthz", everyone(503, anonymous=503), acting=False, subjects=("patient",)),
     page("GET", "sw.js", everyone(200, anonymous=200), acting=False, subjects=("patient",)),
     page(
         "GET",

@@ -60,11 +60,11 @@ class Workers:
         self.broker_url = broker_url
         self.started: list[WorkerProcess] = []
 
-    def start(self, **env: str) -> WorkerProcess:
+    def start(self, pool: str = "solo", **env: str) -> WorkerProcess:
         env = FAST_RETRIES | SMALL_BATCHES | env
         if self.broker_url:
             env["CELERY_BROKER_URL"] = self.broker_url
-        worker = WorkerProcess(log_dir=ARTIFACTS, queue=self.queue, env=env)
+        worker = WorkerProcess(log_dir=ARTIFACTS, queue=self.queue, env=env, pool=pool)
         self.started.append(worker)
         return worker.start(timeout=60)
 
@@ -188,6 +188,35 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
     # results were written, and gone again; nothing else did.
     assert len(receiver.accepted) <= 60 + BATCH
     assert set(Occurrence.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_worker_stopped_with_sigterm_finishes_its_batches_and_sends_none_twice(
+    make_person, receiver, workers
+):
+    """`docker stop` sends SIGTERM: the worker finishes the batches it holds, hands back what
+    it has not started, and stops. Nothing waits for the dispatcher's stalled-send rule."""
+    due = minute(timezone.now())
+    devices = people_with_phones(make_person, receiver, 30, due)
+    receiver.answer_late(0.2)
+    # As production runs it: forked processes, each with a batch in hand.
+    first = workers.start(pool="prefork")
+
+    assert len(dispatch_due(now=due).queued) == 30
+    wait_until(lambda: len(receiver.accepted) >= 15, timeout=60, what="a quarter sent")
+    first.stop(signal.SIGTERM, timeout=60)
+    assert first.process.returncode == 0, first.log()[-2000:]
+    # Every batch it took is done: no delivery it claimed is left in flight.
+    assert not Delivery.objects.filter(status=Delivery.Status.PENDING, attempts__gt=0).exists()
+    receiver.answer_late(0)
+
+    second = workers.start()
+    wait_until(lambda: sent() == 60, timeout=60, what="every delivery sent")
+    wait_until(lambda: drained(second), timeout=60, what="the queue drained")
+
+    assert shown(receiver, devices) == every_device_once(devices)
+    assert len(every_device_once(devices)) == 60
+    assert len(receiver.accepted) == 60  # not one went twice
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
 
 
 def dispatch_in_another_process(at: datetime, broker: RedisServer, workers: Workers) -> str:

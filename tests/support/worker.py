@@ -29,9 +29,16 @@ class WorkerProcess:
     """`celery worker` in a subprocess, consuming a queue of its own so runs never mix."""
 
     def __init__(
-        self, *, log_dir: Path, queue: str | None = None, env: dict[str, str] | None = None
+        self,
+        *,
+        log_dir: Path,
+        queue: str | None = None,
+        env: dict[str, str] | None = None,
+        pool: str = "solo",
     ) -> None:
         self.queue = queue or f"tonus-test-{uuid.uuid4().hex[:8]}"
+        # "solo" runs tasks in the worker process; "prefork" forks two children, as production.
+        self.pool = pool
         # Settings the worker reads from its environment, e.g. another broker or a shorter
         # push timeout.
         self.env = dict(env or {})
@@ -56,7 +63,8 @@ class WorkerProcess:
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "backend.config", "worker",
-                "--pool=solo", "-Q", self.queue, "-n", self.hostname,
+                f"--pool={self.pool}", "-Q", self.queue, "-n", self.hostname,
+                *(["--concurrency=2"] if self.pool == "prefork" else []),
                 "--without-gossip", "--without-mingle", "--loglevel=INFO",
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -76,6 +84,7 @@ class WorkerProcess:
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> None:
         if self.process is None or self.process.poll() is not None:
             return
+        # To the main process only, as `docker stop` signals a container's first process.
         self.process.send_signal(sig)
         try:
             self.process.wait(timeout)
