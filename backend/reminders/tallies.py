@@ -45,8 +45,10 @@ def tallies_read() -> dict[str, int] | None:
 
 def tallies_since(*, before: dict[str, int] | None, now: dict[str, int]) -> dict[str, int]:
     """What was added between two readings. A total lower than before means Redis restarted
-    in between: everything counted since then is new."""
-    before = before or {}
+    in between: everything counted since then is new. With no reading before (the first pass
+    ever), nothing is known to be new."""
+    if not before:
+        return dict.fromkeys(OUTCOMES, 0)
     return {
         outcome: now[outcome] - before.get(outcome, 0)
         if now[outcome] >= before.get(outcome, 0)
