@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from backend.accounts.services import user_update
-from backend.care.access import managed_person, people_in_care_of
+from backend.care.access import Allow, person_in_care_of
 from backend.care.models import Invitation
 from backend.care.selectors import (
     access_log_of,
@@ -44,6 +44,8 @@ class CarePersonSerializer(serializers.Serializer):
 class PeopleApi(APIView):
     """The people this login can act for; send X-Tonus-Person: <id> to act for one."""
 
+    allows = Allow.LOGIN
+
     @extend_schema(responses=CarePersonSerializer(many=True))
     def get(self, request):
         return Response(CarePersonSerializer(people_for(user=request.user), many=True).data)
@@ -61,6 +63,8 @@ def _birth_year(**kwargs) -> serializers.IntegerField:
 
 
 class DependentApi(APIView):
+    allows = Allow.LOGIN
+
     class DependentInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=100)
         birth_year = _birth_year(required=False, allow_null=True)
@@ -76,6 +80,8 @@ class DependentApi(APIView):
 
 class DependentDetailApi(APIView):
     """A caregiver edits or deletes the profile of someone with no login of their own."""
+
+    allows = Allow.LOGIN
 
     class DependentUpdateSerializer(InputSerializer):
         name = serializers.CharField(max_length=100, required=False)
@@ -109,19 +115,23 @@ class DependentDetailApi(APIView):
 class LeaveApi(APIView):
     """A caregiver steps out of someone's care circle."""
 
+    allows = Allow.LOGIN
+
     @extend_schema(request=None, responses={204: None, 400: FIELD_ERRORS})
     def post(self, request, person_id: int):
-        person = people_in_care_of(request.user).exclude(id=request.user.id).filter(id=person_id)
-        if not person.exists():
+        person = person_in_care_of(request.user, person_id)
+        if person is None:
             raise NotFound(_("No such person."))
         try:
-            caregiver_leave(caregiver=request.user, person=person.get())
+            caregiver_leave(caregiver=request.user, person=person)
         except CareError as error:
             raise serializers.ValidationError({"person": [str(error)]}) from error
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class InvitationApi(APIView):
+    allows = Allow.MANAGE
+
     class InvitationInputSerializer(InputSerializer):
         role = serializers.ChoiceField(choices=Invitation.Role.choices)
 
@@ -139,12 +149,12 @@ class InvitationApi(APIView):
 
     @extend_schema(responses=PendingInvitationSerializer(many=True))
     def get(self, request):
-        pending = invitations_pending(person=managed_person(request), now=timezone.now())
+        pending = invitations_pending(person=request.person, now=timezone.now())
         return Response(self.PendingInvitationSerializer(pending, many=True).data)
 
     @extend_schema(request=InvitationInputSerializer, responses={201: InvitationSerializer})
     def post(self, request):
-        person = managed_person(request)
+        person = request.person
         serializer = self.InvitationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation, code = invitation_create(
@@ -160,14 +170,18 @@ class InvitationApi(APIView):
 
 
 class InvitationCancelApi(APIView):
+    allows = Allow.MANAGE
+
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, invitation_id: int):
-        if not invitation_cancel(person=managed_person(request), invitation_id=invitation_id):
+        if not invitation_cancel(person=request.person, invitation_id=invitation_id):
             raise NotFound(_("No such invitation."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class InvitationAcceptApi(APIView):
+    allows = Allow.LOGIN
+
     class AcceptInputSerializer(InputSerializer):
         code = serializers.CharField(max_length=40)
 
@@ -191,16 +205,20 @@ class TherapistSerializer(serializers.Serializer):
 
 
 class TherapistApi(APIView):
+    allows = Allow.MANAGE
+
     @extend_schema(responses=TherapistSerializer(many=True))
     def get(self, request):
-        person = managed_person(request)
+        person = request.person
         return Response(TherapistSerializer(therapists_of(person=person), many=True).data)
 
 
 class TherapistRevokeApi(APIView):
+    allows = Allow.MANAGE
+
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, therapist_id: int):
-        if not therapist_revoke(person=managed_person(request), therapist_id=therapist_id):
+        if not therapist_revoke(person=request.person, therapist_id=therapist_id):
             raise NotFound(_("No such therapist."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -213,8 +231,8 @@ class AccessLogSerializer(serializers.Serializer):
 
 
 class AccessLogApi(APIView):
+    allows = Allow.MANAGE
+
     @extend_schema(responses=AccessLogSerializer(many=True))
     def get(self, request):
-        return Response(
-            AccessLogSerializer(access_log_of(person=managed_person(request)), many=True).data
-        )
+        return Response(AccessLogSerializer(access_log_of(person=request.person), many=True).data)
