@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from backend.accounts.forms import AccountDeleteForm, SettingsForm, SignUpForm
 from backend.accounts.services import account_delete, user_sign_up, user_update
-from backend.care.access import Allow, allows
+from backend.shared.access import Allow, allows
 
 
 def _next_url(request) -> str:

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from backend.accounts.services import user_update
-from backend.care.access import Allow, person_in_care_of
+from backend.care.access import person_in_care_of
 from backend.care.models import Invitation
 from backend.care.selectors import (
     access_log_of,
@@ -30,7 +30,8 @@ from backend.care.services import (
     invitation_create,
     therapist_revoke,
 )
-from backend.config.api import FIELD_ERRORS, InputSerializer, TimeZoneField
+from backend.shared.access import Allow
+from backend.shared.api import FIELD_ERRORS, InputSerializer, TimeZoneField
 
 
 class CarePersonSerializer(serializers.Serializer):

@@ -8,21 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.services import user_update
-from backend.care.access import (
-    SESSION_KEY,
-    Allow,
-    access_log_record_many,
-    allows,
-    person_switch,
-    role_for,
-)
+from backend.care.access import CAREGIVER, SESSION_KEY, acting_role, person_switch, role_for
 from backend.care.forms import DependentForm
 from backend.care.models import Invitation
 from backend.care.selectors import (
-    FLAG_LABELS,
     access_log_of,
     caregivers_of,
-    dashboard_rows,
     dependent_in_care_of,
     invitations_pending,
     people_for,
@@ -39,6 +30,7 @@ from backend.care.services import (
     invitation_create,
     therapist_revoke,
 )
+from backend.shared.access import Allow, allows
 
 
 @allows(Allow.LOGIN)
@@ -58,7 +50,7 @@ def care_page(request):
 
 def _care_context(request, *, form=None, profile_form=None) -> dict:
     person = request.person
-    role = role_for(request.user, person)
+    role = acting_role(request)
     managing = role in ("self", "caregiver")
     if profile_form is None and person.is_dependent and role == "caregiver":
         profile_form = DependentForm(instance=person, prefix="profile")
@@ -140,24 +132,12 @@ def revoke(request, therapist_id: int):
     return redirect("care")
 
 
-@allows(Allow.LOGIN)
-def patients(request):
-    """The therapist dashboard: people who granted access, those who need attention first."""
-    rows = dashboard_rows(therapist=request.user, now=timezone.now())
-    # The therapist's own page, so the access check logs no one; yet it shows
-    # each person's adherence, last check-in and flags: a look at each of them.
-    access_log_record_many(
-        therapist=request.user, people=[row.person for row in rows], path=request.path_info
-    )
-    return render(request, "care/patients.html", {"rows": rows, "flag_labels": FLAG_LABELS})
-
-
 @allows(Allow.MANAGE)
 @require_POST
 def leave(request):
     """The caregiver steps out of the circle of the person they are managing."""
     person = request.person
-    if request.role != "caregiver":
+    if acting_role(request) != CAREGIVER:
         raise Http404
     try:
         caregiver_leave(caregiver=request.user, person=person)
