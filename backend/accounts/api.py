@@ -10,7 +10,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from timezone_field.rest_framework import TimeZoneSerializerField
 
 from backend.accounts.models import User, paused_until_validate
 from backend.accounts.services import account_delete, user_sign_up, user_update
@@ -22,7 +21,7 @@ class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     name = serializers.CharField()
-    time_zone = TimeZoneSerializerField(use_pytz=False)
+    time_zone = TimeZoneField()
     quiet_hours_start = LocalTimeField(allow_null=True)
     quiet_hours_end = LocalTimeField(allow_null=True)
     reminders_paused = serializers.BooleanField()

@@ -7,7 +7,6 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from timezone_field.rest_framework import TimeZoneSerializerField
 
 from backend.accounts.services import user_update
 from backend.care.access import person_in_care_of
@@ -39,7 +38,7 @@ class CarePersonSerializer(serializers.Serializer):
     name = serializers.CharField(source="display_name")
     is_dependent = serializers.BooleanField()
     birth_year = serializers.IntegerField(allow_null=True)
-    time_zone = TimeZoneSerializerField(use_pytz=False)
+    time_zone = TimeZoneField()
 
 
 class PeopleApi(APIView):

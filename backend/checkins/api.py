@@ -4,11 +4,12 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import BaseParser
+from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -295,6 +296,10 @@ class TrendApi(APIView):
         return Response(TrendSerializer(trend).data)
 
 
+class CsvUploadParser(SizeLimitMixin, MultiPartParser):
+    pass
+
+
 class CsvParser(SizeLimitMixin, BaseParser):
     media_type = "text/csv"
 
@@ -303,6 +308,12 @@ class CsvParser(SizeLimitMixin, BaseParser):
             return stream.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ParseError(_("The file must be UTF-8 text.")) from error
+
+
+# A file in a multipart form: described as binary, which generated clients upload as a file.
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    pass
 
 
 class CheckInExportApi(APIView):
@@ -321,10 +332,17 @@ class CheckInImportApi(APIView):
 
     allows = Allow.THERAPIST_READS
 
-    parser_classes = [CsvParser]
+    # A form with the file, as generated clients and browsers send it; a bare text/csv body
+    # (what the export gives back) is still taken.
+    parser_classes = [CsvUploadParser, CsvParser]
+
+    class CheckInImportUploadSerializer(InputSerializer):
+        file = UploadField(help_text="A CSV file as the check-in export makes it.")
 
     @extend_schema(
-        request={"text/csv": str},
+        request={"multipart/form-data": CheckInImportUploadSerializer},
+        description="Send the file as multipart/form-data in the field `file` (a body of "
+        "type text/csv is taken too).",
         responses={
             200: inline_serializer(
                 "CheckInImport",
@@ -333,7 +351,7 @@ class CheckInImportApi(APIView):
         },
     )
     def post(self, request):
-        rows = checkins_from_csv(request.data) if isinstance(request.data, str) else []
+        rows = checkins_from_csv(self._text(request))
         if not rows:
             raise serializers.ValidationError({"file": [_("No check-ins found in the file.")]})
         valid, errors = [], {}
@@ -352,6 +370,16 @@ class CheckInImportApi(APIView):
         created = sum(result.created for result in results)
         return Response({"created": created, "unchanged": len(results) - created})
 
+    def _text(self, request) -> str:
+        if isinstance(request.data, str):
+            return request.data
+        upload = self.CheckInImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        try:
+            return upload.validated_data["file"].read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ParseError(_("The file must be UTF-8 text.")) from error
+
 
 class PlanCheckApi(APIView):
     """Sessions and minutes in, guidance against the guideline out."""
@@ -361,7 +389,9 @@ class PlanCheckApi(APIView):
     class PlanCheckInputSerializer(serializers.Serializer):
         sessions_per_week = serializers.IntegerField(min_value=0, max_value=14)
         minutes = serializers.IntegerField(min_value=0, max_value=240)
-        technique = serializers.ChoiceField(choices=Technique.choices, required=False, default="")
+        technique = serializers.ChoiceField(
+            choices=Technique.choices, required=False, help_text="Left out: any technique."
+        )
         first_plan = serializers.BooleanField(required=False, default=True)
 
     class PlanCheckSerializer(serializers.Serializer):

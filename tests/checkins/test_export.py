@@ -4,6 +4,7 @@ import uuid
 from datetime import UTC, datetime, time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backend.checkins.export import COLUMNS
 from backend.checkins.models import CheckIn
@@ -88,6 +89,32 @@ def test_importing_the_same_file_twice_adds_nothing(api_as, person):
 
     assert again.json() == {"created": 0, "unchanged": 1}
     assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_file_can_be_uploaded_in_a_form(api_as, person):
+    api_as.post("/api/v1/checkins/", FULL | {"idempotency_key": str(uuid.uuid4())}, format="json")
+    file = export(api_as)
+    CheckIn.objects.all().delete()
+
+    upload = SimpleUploadedFile("tonus-checkins.csv", file.encode(), content_type="text/csv")
+    response = api_as.post("/api/v1/checkins/import/", {"file": upload}, format="multipart")
+
+    assert response.json() == {"created": 1, "unchanged": 0}
+    assert export(api_as) == file
+
+
+@pytest.mark.django_db
+def test_a_form_without_the_file_or_with_other_fields_is_refused(api_as, person):
+    upload = SimpleUploadedFile("a.csv", b"tone\n", content_type="text/csv")
+
+    missing = api_as.post("/api/v1/checkins/import/", {}, format="multipart")
+    extra = api_as.post(
+        "/api/v1/checkins/import/", {"file": upload, "fiel": "x"}, format="multipart"
+    )
+
+    assert missing.status_code == 400 and "file" in missing.json()
+    assert extra.status_code == 400 and "fiel" in extra.json()
 
 
 @pytest.mark.django_db
