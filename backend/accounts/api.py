@@ -8,11 +8,21 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.models import User, paused_until_validate
-from backend.accounts.services import account_delete, user_sign_up, user_update
+from backend.accounts.models import ApiToken, User, paused_until_validate
+from backend.accounts.selectors import api_tokens_for_user
+from backend.accounts.services import (
+    TOKEN_MAX_DAYS,
+    account_delete,
+    api_token_create,
+    api_token_revoke,
+    user_sign_up,
+    user_update,
+)
+from backend.accounts.tokens import token_of
 from backend.shared.access import Allow
 from backend.shared.api import InputSerializer, LocalTimeField, TimeZoneField
 
@@ -132,4 +142,60 @@ class AccountDeleteApi(APIView):
         user = request.user
         logout(request)
         account_delete(user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiTokenSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    scope = serializers.ChoiceField(choices=ApiToken.Scope.choices)
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+
+
+class ApiTokenApi(APIView):
+    """The login's access tokens, for scripts, clinic systems and apps."""
+
+    allows = Allow.LOGIN
+
+    class ApiTokenInputSerializer(InputSerializer):
+        name = serializers.CharField(max_length=100, help_text="Says where the token is used.")
+        scope = serializers.ChoiceField(
+            choices=ApiToken.Scope.choices,
+            help_text="read: GET only. read_write: also changes, as the login may make them. "
+            "A token acting as a therapist only reads, whatever its scope.",
+        )
+        expires_in_days = serializers.IntegerField(
+            min_value=1, max_value=TOKEN_MAX_DAYS, required=False, default=90
+        )
+
+    class ApiTokenMadeSerializer(ApiTokenSerializer):
+        token = serializers.CharField(
+            help_text="The token itself: shown this once, and only its hash is kept. Send it "
+            "as `Authorization: Token <token>`."
+        )
+
+    @extend_schema(responses=ApiTokenSerializer(many=True))
+    def get(self, request):
+        return Response(ApiTokenSerializer(api_tokens_for_user(user=request.user), many=True).data)
+
+    @extend_schema(request=ApiTokenInputSerializer, responses={201: ApiTokenMadeSerializer})
+    def post(self, request):
+        if token_of(request) is not None:
+            # Else a token could outlive its own expiry by making the next one.
+            raise PermissionDenied(_("Tokens are made from a signed-in session."))
+        serializer = self.ApiTokenInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, secret = api_token_create(user=request.user, **serializer.validated_data)
+        data = ApiTokenSerializer(token).data | {"token": secret}
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class ApiTokenRevokeApi(APIView):
+    allows = Allow.LOGIN
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, token_id: int):
+        if not api_token_revoke(user=request.user, token_id=token_id):
+            raise NotFound(_("No such token."))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import User, paused_until_validate
+from backend.accounts.models import ApiToken, User, paused_until_validate
 
 
 class SignUpForm(forms.ModelForm):
@@ -108,3 +108,20 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your password."))
         return password
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Where the token is used, for example the clinic's system."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expires after"),
+        coerce=int,
+        choices=[(30, _("30 days")), (90, _("90 days")), (180, _("180 days")), (365, _("1 year"))],
+        initial=90,
+    )

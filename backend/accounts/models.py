@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 from timezone_field import TimeZoneField
 
 
@@ -104,3 +106,29 @@ def paused_until_validate(day: date | None, *, today: date) -> None:
         raise ValidationError(_("Choose today or a later day."))
     if day > today + LONGEST_PAUSE:
         raise ValidationError(_("A pause can last up to a year."))
+
+
+class ApiToken(AbstractAuthToken):
+    """A key for a script, a clinic system or an app: acts as its owner, for as long as it
+    lives. Only a hash is stored (knox); the token itself is shown once, when it is made."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        READ_WRITE = "read_write", _("Read and write")
+
+    id = models.BigAutoField(primary_key=True)
+    # knox makes the hash the primary key; an id of its own lets a token be named in a URL
+    # without its hash.
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("access"), max_length=10, choices=Scope.choices)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"token {self.name} of user {self.user_id}"
+
+    @property
+    def writes(self) -> bool:
+        return self.scope == self.Scope.READ_WRITE

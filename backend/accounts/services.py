@@ -1,13 +1,14 @@
 """Writes about a person's own account."""
 
 import zoneinfo
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Count
 from django.utils import translation
 from webpush.models import SubscriptionInfo
 
-from backend.accounts.models import User
+from backend.accounts.models import ApiToken, User
 from backend.accounts.signals import reminder_times_changed
 
 
@@ -65,3 +66,25 @@ def account_delete(*, user: User) -> None:
     # django-webpush keeps the subscription itself apart from the user's link to it.
     SubscriptionInfo.objects.filter(webpush_info__user=user).delete()
     user.delete()
+
+
+TOKEN_MAX_DAYS = 365
+
+
+def api_token_create(
+    *, user: User, name: str, scope: str, expires_in_days: int
+) -> tuple[ApiToken, str]:
+    """A new access token and its secret, which is not kept: only its hash is stored.
+
+    Every token expires, at most a year after it is made."""
+    if not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
+        raise ValueError(f"A token lives 1 to {TOKEN_MAX_DAYS} days.")
+    return ApiToken.objects.create(
+        user=user, name=name, scope=scope, expiry=timedelta(days=expires_in_days)
+    )
+
+
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Revoked at once: the row goes, so the next request with it is refused."""
+    deleted, _ = ApiToken.objects.filter(user=user, id=token_id).delete()
+    return bool(deleted)

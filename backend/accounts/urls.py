@@ -7,6 +7,8 @@ urlpatterns = [
     path("signup/", views.sign_up, name="signup"),
     path("settings/", views.settings_page, name="settings"),
     path("delete/", views.account_delete_page, name="account-delete"),
+    path("tokens/", views.token_new, name="token-new"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     # Django's own views for logout (POST only) and the password reset flow.
     path("", include("django.contrib.auth.urls")),

@@ -1,13 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backend.accounts.forms import AccountDeleteForm, SettingsForm, SignUpForm
-from backend.accounts.services import account_delete, user_sign_up, user_update
+from backend.accounts.forms import AccountDeleteForm, ApiTokenForm, SettingsForm, SignUpForm
+from backend.accounts.selectors import api_tokens_for_user
+from backend.accounts.services import (
+    account_delete,
+    api_token_create,
+    api_token_revoke,
+    user_sign_up,
+    user_update,
+)
 from backend.shared.access import Allow, allows
 
 
@@ -49,8 +58,38 @@ def settings_page(request):
         messages.success(request, _("Settings saved."))
         return redirect("settings")
     status = 400 if form.errors else 200
-    context = {"form": form, "delete_form": AccountDeleteForm(user=request.user, prefix="delete")}
+    return _settings_render(request, status=status, form=form)
+
+
+def _settings_render(request, *, status=200, **context):
+    context = {
+        "form": SettingsForm(instance=request.user),
+        "delete_form": AccountDeleteForm(user=request.user, prefix="delete"),
+        "token_form": ApiTokenForm(prefix="token"),
+        "tokens": api_tokens_for_user(user=request.user),
+        **context,
+    }
     return render(request, "accounts/settings.html", context, status=status)
+
+
+@allows(Allow.LOGIN)
+@require_http_methods(["POST"])
+def token_new(request):
+    """A new access token, shown on this answer once: only its hash is kept."""
+    form = ApiTokenForm(request.POST, prefix="token")
+    if not form.is_valid():
+        return _settings_render(request, status=400, token_form=form)
+    token, secret = api_token_create(user=request.user, **form.cleaned_data)
+    return _settings_render(request, new_token=token, new_token_secret=secret)
+
+
+@allows(Allow.LOGIN)
+@require_http_methods(["POST"])
+def token_revoke(request, token_id: int):
+    if not api_token_revoke(user=request.user, token_id=token_id):
+        raise Http404(_("No such token."))
+    messages.success(request, _("The token is revoked: it no longer works."))
+    return redirect(reverse("settings") + "#tokens")
 
 
 @allows(Allow.LOGIN)
@@ -58,8 +97,7 @@ def settings_page(request):
 def account_delete_page(request):
     form = AccountDeleteForm(request.POST, user=request.user, prefix="delete")
     if not form.is_valid():
-        context = {"form": SettingsForm(instance=request.user), "delete_form": form}
-        return render(request, "accounts/settings.html", context, status=400)
+        return _settings_render(request, status=400, delete_form=form)
     user = request.user
     logout(request)
     account_delete(user=user)

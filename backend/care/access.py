@@ -12,6 +12,10 @@ has authenticated the request. Nothing is decided on the request's path.
 Someone outside the circle is answered 404, so that a person's existence does not leak; a
 therapist's writes are refused with 403, except where a view allows them (notes and
 suggestions); each look a therapist takes is written to the person's access log.
+
+An access token acts as its owner, by the same rules, with two limits decided here too: a
+token whose scope is read never writes, and a token acting as a therapist only reads (notes
+and suggestions included), whatever scope it was made with.
 """
 
 from django.contrib.auth.views import redirect_to_login
@@ -23,6 +27,7 @@ from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
 from backend.accounts.models import User
+from backend.accounts.tokens import token_of
 from backend.care.models import AccessLogEntry
 from backend.shared.access import Allow, declared, level_for
 
@@ -97,7 +102,9 @@ def _reachable(user: User, person_id: int) -> User | None:
 def person_for_request(request, user: User) -> User:
     """The acting person: the header's, else the session's choice, else the login."""
     from_header = request.headers.get(HEADER)
-    wanted = from_header or request.session.get(SESSION_KEY)
+    # A token has no switcher: the header, or its owner. A session's choice is the session's.
+    by_token = token_of(request) is not None
+    wanted = from_header or (None if by_token else request.session.get(SESSION_KEY))
     if wanted in (None, "", str(user.id), user.id):
         return user
     person = _reachable(user, int(wanted)) if str(wanted).isdigit() else None
@@ -134,6 +141,8 @@ def access_check(request, *, user: User, allows) -> None:
         raise Http404(_("No such person."))
     writes = request.method not in SAFE_METHODS
     if role == THERAPIST:
+        if writes and token_of(request) is not None:
+            raise PermissionDenied(_("A therapist's access token only reads."))
         if writes and level is not Allow.THERAPIST_WRITES:
             raise PermissionDenied(_("Therapists have read-only access."))
         access_log_record(therapist=user, person=person, path=django_request.path_info)
@@ -150,6 +159,9 @@ class ActingPerson(BasePermission):
         allowed = declared(view)
         if allowed is None:
             raise ImproperlyConfigured(f"{type(view).__name__} does not declare `allows`.")
+        token = token_of(request)
+        if token is not None and request.method not in SAFE_METHODS and not token.writes:
+            raise PermissionDenied(_("This access token only reads."))
         if level_for(allowed, request.method) is Allow.ANYONE:
             return True
         if not (request.user and request.user.is_authenticated):

@@ -56,6 +56,7 @@ THIRD_PARTY_APPS = [
     "csp",
     "axes",
     "statici18n",
+    "knox",
 ]
 LOCAL_APPS = [
     "backend.accounts",
@@ -220,15 +221,31 @@ CONTENT_SECURITY_POLICY = {
 
 REST_FRAMEWORK = {
     # The PWA and the API share one session; DRF's SessionAuthentication enforces CSRF.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Access tokens (knox, hashed) for scripts, clinic systems and apps, then the session.
+    # Both go through the same permission class, which decides what a token may do.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "backend.accounts.tokens.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["backend.care.access.ActingPerson"],
     "DEFAULT_SCHEMA_CLASS": "backend.shared.api.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["backend.shared.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_RATES": {"test_reminder": "10/hour"},
+    # Requests made with an access token are counted per token.
+    "DEFAULT_THROTTLE_CLASSES": ["backend.accounts.tokens.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "test_reminder": "10/hour",
+        "token": env_str("API_TOKEN_RATE", "600/hour"),
+    },
     # A database out of reach for a moment answers 503 with Retry-After, which clients retry.
     "EXCEPTION_HANDLER": "backend.web.errors.api_exception_handler",
 }
+# Access tokens: django-rest-knox with a model of our own (a name and a scope).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model, not a secret)
+# knox's own migrations would make a table for its model, which ours replaces: ours is made by
+# backend/accounts/migrations, and knox's are not run.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token", "TOKEN_PREFIX": "tonus_"}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tonus API",
     "DESCRIPTION": "Plans, reminders and check-ins for home practice with spasticity or dystonia.",

@@ -15,6 +15,12 @@ api_v1 = [
     path("accounts/signup/", accounts_api.SignUpApi.as_view(), name="api-signup"),
     path("accounts/me/", accounts_api.MeApi.as_view(), name="api-me"),
     path("accounts/delete/", accounts_api.AccountDeleteApi.as_view(), name="api-account-delete"),
+    path("accounts/tokens/", accounts_api.ApiTokenApi.as_view(), name="api-tokens"),
+    path(
+        "accounts/tokens/<int:token_id>/",
+        accounts_api.ApiTokenRevokeApi.as_view(),
+        name="api-token",
+    ),
     path("export/", export_api.ExportApi.as_view(), name="api-export"),
     path("plans/massage/", plans_api.MassagePlanApi.as_view(), name="api-massage-plan"),
     path("plans/stretches/", plans_api.StretchRoutineApi.as_view(), name="api-stretch-routine"),

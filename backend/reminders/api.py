@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
@@ -133,7 +134,7 @@ class DeviceApi(APIView):
 class ReminderTestApi(APIView):
     allows = Allow.LOGIN
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]
     throttle_scope = "test_reminder"
 
     @extend_schema(

@@ -120,6 +120,12 @@ class ApiSchema(AutoSchema):
         responses = {}
         if has_input:
             responses["400"] = FIELD_ERRORS
+        if signed_in:
+            responses["401"] = OpenApiResponse(
+                _DETAIL,
+                description="An access token that is missing its value, wrong, expired or "
+                "revoked (with WWW-Authenticate: Token).",
+            )
         if signed_in or self.method not in ("GET", "HEAD", "OPTIONS"):
             responses["403"] = OpenApiResponse(
                 _DETAIL, description="Not signed in, no CSRF token, or not allowed."

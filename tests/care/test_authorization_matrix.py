@@ -25,6 +25,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from backend.accounts.services import api_token_create
 from backend.care.models import AccessLogEntry, CareRelation, TherapistAccess
 from backend.care.services import dependent_create, invitation_create
 from backend.checkins.export import checkins_to_csv
@@ -182,6 +183,22 @@ API = [
         "/api/v1/accounts/delete/",
         everyone(204),
         {"password": PASSWORD},
+        acting=False,
+        subjects=("patient",),
+    ),
+    Op("GET", "/api/v1/accounts/tokens/", everyone(200), acting=False, subjects=("patient",)),
+    Op(
+        "POST",
+        "/api/v1/accounts/tokens/",
+        everyone(201),
+        {"name": "Clinic system", "scope": "read"},
+        acting=False,
+        subjects=("patient",),
+    ),
+    Op(
+        "DELETE",
+        "/api/v1/accounts/tokens/{token_id}/",
+        only_holder(204),
         acting=False,
         subjects=("patient",),
     ),
@@ -361,6 +378,21 @@ PAGES = [
         "accounts/delete/",
         everyone(LOGIN, anonymous=LOGIN),
         {"delete-password": PASSWORD},
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "POST",
+        "accounts/tokens/",
+        everyone(200, anonymous=LOGIN),
+        {"token-name": "Clinic", "token-scope": "read", "token-expires_in_days": "90"},
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "POST",
+        "accounts/tokens/<int:token_id>/revoke/",
+        only_holder(302, anonymous=LOGIN),
         acting=False,
         subjects=("patient",),
     ),
@@ -550,6 +582,20 @@ class World:
         )
         self.data = {key: self._fill(subject) for key, subject in self.subjects.items()}
         self.device = device_subscribe(user=owner, **self._subscription())
+        # A token for every login and scope, and one revoked, for the anonymous column.
+        self.tokens = {
+            (role, scope): api_token_create(
+                user=user, name=f"{role} {scope}", scope=scope, expires_in_days=30
+            )[1]
+            for role, user in self.users.items()
+            for scope in ("read", "read_write")
+        }
+        revoked, self.tokens[(ANONYMOUS, "read_write")] = api_token_create(
+            user=owner, name="revoked", scope="read_write", expires_in_days=30
+        )
+        self.tokens[(ANONYMOUS, "read")] = self.tokens[(ANONYMOUS, "read_write")]
+        revoked.delete()
+        self.owner_token = owner.auth_token_set.filter(scope="read").first()
         # Signed in once, outside the rolled-back requests, so their sessions stay.
         self.clients = {role: APIClient() for role in ROLES["patient"]}
         for role, client in self.clients.items():
@@ -633,7 +679,12 @@ class World:
         }
 
     def values(self, subject: str) -> dict:
-        return self.data[subject] | {"device_id": self.device.id}
+        return self.data[subject] | {"device_id": self.device.id, "token_id": self.owner_token.id}
+
+    def token_client(self, role: str, scope: str) -> APIClient:
+        client = APIClient(enforce_csrf_checks=True)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {self.tokens[(role, scope)]}")
+        return client
 
     def code(self, subject: str) -> str:
         return invitation_create(
@@ -682,8 +733,8 @@ def outcome(response):
     return response.status_code
 
 
-def call(world: World, op: Op, subject: str, role: str, script_name: str = ""):
-    client = world.client(role)
+def call(world: World, op: Op, subject: str, role: str, script_name: str = "", client=None):
+    client = client or world.client(role)
     path = fill(op.path, world.values(subject))
     data = op.data(world, subject) if callable(op.data) else op.data
     headers = {"HTTP_X_TONUS_PERSON": str(world.subjects[subject].id)} if op.acting else {}
@@ -762,6 +813,57 @@ def test_each_role_gets_exactly_what_it_may(world, op):
     assert not mismatches, f"(actual, expected) by role: {mismatches}"
     assert not leaks, f"the subject's data reached someone outside the circle: {leaks}"
     assert not misplaced, f"a write changed someone else's data, or nothing: {misplaced}"
+
+
+def token_expected(op: Op, subject: str, scope: str) -> dict:
+    """The token column: a token gets what its owner's session gets, but a read token never
+    writes, a token acting as a therapist only reads, a token makes no tokens, and a revoked
+    one (the anonymous row) is answered 401."""
+    if (op.method, op.path) == ("POST", "/api/v1/reminders/action/"):
+        return op.expected(subject)  # the signed reminder token is the key; no login is read
+    if (op.method, op.path) == ("POST", "/api/v1/accounts/signup/"):
+        # Signing up logs a browser in, so it asks for the CSRF token a script does not have.
+        return dict.fromkeys(op.expected(subject), 403)
+    expected = {}
+    for role, status in op.expected(subject).items():
+        writes = op.method != "GET"
+        refused = (
+            (writes and scope == "read")
+            or (op.method == "POST" and op.path == "/api/v1/accounts/tokens/")
+            or (writes and role == THERAPIST and op.acting and status != 404)
+        )
+        expected[role] = 401 if role == ANONYMOUS else 403 if refused else status
+    return expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scope", ["read_write", "read"])
+@pytest.mark.parametrize("op", API, ids=op_id)
+def test_each_role_with_a_token_gets_what_its_token_may(world, op, scope):
+    leaks, mismatches = [], []
+    for subject in op.subjects:
+        expected = token_expected(op, subject, scope)
+        actual = {}
+        for role in ROLES[subject]:
+            logged = AccessLogEntry.objects.count()
+            with transaction.atomic():
+                client = world.token_client(role, scope)
+                response = call(world, op, subject, role, client=client)
+                actual[role] = outcome(response)
+                if role == THERAPIST and op.acting and op.method == "GET" and actual[role] == 200:
+                    assert AccessLogEntry.objects.count() == logged + 1, "a token's read unlogged"
+                transaction.set_rollback(True)
+            if actual[role] == 401:
+                assert response["WWW-Authenticate"] == "Token"
+            body = response.content.decode(errors="replace")
+            if role in (*OUTSIDERS, ANONYMOUS) and not op.capability:
+                leaks += [(subject, role, m) for m in world.markers(subject) if m in body]
+        if actual != expected:
+            mismatches.append(
+                (subject, {r: (actual[r], expected[r]) for r in actual if actual[r] != expected[r]})
+            )
+    assert not mismatches, f"(actual, expected) by role: {mismatches}"
+    assert not leaks, f"the subject's data reached someone outside the circle: {leaks}"
 
 
 # A prefix the proxy may pass on, chosen to begin with a path of the login's own things: were
