@@ -171,7 +171,9 @@ class CheckInApi(APIView):
             data=request.data, context={"person": request.person}
         )
         serializer.is_valid(raise_exception=True)
-        result = checkin_create(person=request.person, **serializer.validated_data)
+        result = checkin_create(
+            person=request.person, recorded_by=request.user, **serializer.validated_data
+        )
         data = CheckInSerializer(result.checkin).data | {"advice": result.advice}
         return Response(
             data, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
@@ -366,7 +368,10 @@ class CheckInImportApi(APIView):
         if errors:
             raise serializers.ValidationError({"rows": errors})
         with transaction.atomic():
-            results = [checkin_create(person=request.person, **data) for data in valid]
+            results = [
+                checkin_create(person=request.person, recorded_by=request.user, **data)
+                for data in valid
+            ]
         created = sum(result.created for result in results)
         return Response({"created": created, "unchanged": len(results) - created})
 

@@ -48,6 +48,15 @@ class CheckIn(models.Model):
         Occurrence, null=True, blank=True, on_delete=models.SET_NULL, related_name="checkins"
     )
     recorded_at = models.DateTimeField(help_text=_("When the person logged it, in UTC."))
+    # Who entered it: the person, or a caregiver for them (empty on older check-ins).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     tone = models.PositiveSmallIntegerField(_("muscle tone (MAS)"), choices=Tone.choices)
     pain = _score(_("pain"))

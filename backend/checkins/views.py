@@ -50,7 +50,10 @@ def checkin_new(request):
     )
     if request.method == "POST" and form.is_valid():
         result = checkin_create(
-            person=request.person, occurrence=occurrence, **form.checkin_fields()
+            person=request.person,
+            occurrence=occurrence,
+            recorded_by=request.user,
+            **form.checkin_fields(),
         )
         return redirect("checkin-saved", checkin_id=result.checkin.id)
     return render(

@@ -22,6 +22,7 @@ api_v1 = [
         name="api-token",
     ),
     path("export/", export_api.ExportApi.as_view(), name="api-export"),
+    path("export/fhir/", export_api.FhirExportApi.as_view(), name="api-export-fhir"),
     path("plans/massage/", plans_api.MassagePlanApi.as_view(), name="api-massage-plan"),
     path("plans/stretches/", plans_api.StretchRoutineApi.as_view(), name="api-stretch-routine"),
     path("plans/proposals/", plans_api.ProposalApi.as_view(), name="api-proposals"),

@@ -1,9 +1,14 @@
+import json
+from datetime import datetime, timedelta
+
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
+from backend.checkins.selectors import checkins_for_person
+from backend.export.fhir import checkins_fhir_bundle
 from backend.export.person_data import person_data_json, person_data_zip
 from backend.shared.access import Allow
 
@@ -41,4 +46,43 @@ class ExportApi(APIView):
             person_data_json(person=person), content_type="application/json; charset=utf-8"
         )
         response["Content-Disposition"] = 'attachment; filename="tonus-data.json"'
+        return response
+
+
+FHIR_JSON = "application/fhir+json"
+
+
+class FhirExportApi(APIView):
+    """The check-ins as an HL7 FHIR R4 Bundle of Observations (pain, muscle tone, range of
+    motion, ease of daily tasks, stress, sleep), for a clinic's system. With `month`, only
+    that month's, in the person's time zone."""
+
+    allows = Allow.THERAPIST_READS
+
+    class FhirQuerySerializer(serializers.Serializer):
+        month = serializers.RegexField(
+            r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+            required=False,
+            help_text="YYYY-MM: only this month's check-ins. Left out: all of them.",
+        )
+
+    @extend_schema(
+        parameters=[FhirQuerySerializer],
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+        description="A FHIR Bundle of type collection: the Patient, then the Observations.",
+    )
+    def get(self, request):
+        person = request.person
+        query = self.FhirQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        checkins = checkins_for_person(person=person).order_by("recorded_at", "id")
+        name = "tonus-fhir"
+        if month := query.validated_data.get("month"):
+            start = datetime.strptime(month, "%Y-%m").replace(tzinfo=person.time_zone)
+            end = (start + timedelta(days=32)).replace(day=1)
+            checkins = checkins.filter(recorded_at__gte=start, recorded_at__lt=end)
+            name = f"tonus-fhir-{month}"
+        bundle = checkins_fhir_bundle(person=person, checkins=checkins)
+        response = HttpResponse(json.dumps(bundle), content_type=f"{FHIR_JSON}; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
         return response

@@ -204,6 +204,9 @@ API = [
     ),
     Op("GET", "/api/v1/export/", manage(200)),
     Op("GET", "/api/v1/export/", manage(200), {"file": "csv"}, notes="the zip of CSV files"),
+    # The check-ins for a clinic's system: the circle reads, a therapist's look is logged.
+    Op("GET", "/api/v1/export/fhir/", read(200)),
+    Op("GET", "/api/v1/export/fhir/", read(200), {"month": "2026-11"}),
     Op(
         "POST",
         "/api/v1/accounts/signup/",
