@@ -180,6 +180,21 @@ WRITES = [
         ),
     ),
     Write(
+        "access token",
+        "post",
+        "/api/v1/accounts/tokens/",
+        lambda h, r: {"name": "Clinic system", "scope": "read", "expires_in_days": 30},
+        (
+            ("name too long", {"name": too_long(100)}, "name"),
+            ("name empty", {"name": ""}, "name"),
+            ("scope unknown", {"scope": "admin"}, "scope"),
+            ("expiry over a year", {"expires_in_days": 366}, "expires_in_days"),
+            ("expiry zero", {"expires_in_days": 0}, "expires_in_days"),
+            ("expiry a word", {"expires_in_days": "forever"}, "expires_in_days"),
+            ("field unknown", {"expiry": "2099-01-01"}, "expiry"),
+        ),
+    ),
+    Write(
         "massage plan",
         "put",
         "/api/v1/plans/massage/",

@@ -61,9 +61,11 @@ class FhirExportApi(APIView):
 
     class FhirQuerySerializer(serializers.Serializer):
         month = serializers.RegexField(
-            r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+            # Check-ins start in 2000 (the check-in API refuses earlier ones).
+            r"^20[0-9]{2}-(0[1-9]|1[0-2])$",
             required=False,
-            help_text="YYYY-MM: only this month's check-ins. Left out: all of them.",
+            help_text="YYYY-MM, 2000-01 to 2099-12: only this month's check-ins, in the "
+            "person's time zone. Left out: all of them.",
         )
 
     @extend_schema(

@@ -107,7 +107,8 @@ def test_a_month_in_the_persons_zone(api_as, checkins):
     assert [p.valueInteger for p in observations(october, PAIN_LOINC)] == [7, 5]
     assert [p.valueInteger for p in observations(november, PAIN_LOINC)] == [4]
     assert [p.valueInteger for p in observations(december, PAIN_LOINC)] == [2]
-    assert api_as.get(FHIR, {"month": "2026-13"}).status_code == 400
+    for month in ("2026-13", "0000-01", "9999-12", "2026-1"):
+        assert api_as.get(FHIR, {"month": month}).status_code == 400
 
 
 @pytest.mark.django_db

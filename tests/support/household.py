@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from backend.accounts.models import User
+from backend.accounts.services import api_token_create
 from backend.care.models import TherapistAccess
 from backend.care.services import dependent_create, invitation_create
 from backend.checkins.services import checkin_create, note_add
@@ -95,5 +96,8 @@ def household_build(make_person, receiver) -> Household:
         p256dh=subscription["keys"]["p256dh"],
         auth=subscription["keys"]["auth"],
     )
-    ids |= {"person_id": child.id, "device_id": device.id}
+    token, _secret = api_token_create(
+        user=parent, name="Clinic system", scope="read", expires_in_days=30
+    )
+    ids |= {"person_id": child.id, "device_id": device.id, "token_id": token.id}
     return Household(parent=parent, child=child, therapist=therapist, ids=ids, child_ids=child_ids)
