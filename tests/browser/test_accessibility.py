@@ -227,6 +227,12 @@ def press(selector: str) -> Steps:
     return steps
 
 
+def make_a_token(page: Page) -> None:
+    page.locator("#id_token-name").fill("Clinic system")
+    page.locator('form[action$="/accounts/tokens/"] button').tap()
+    page.wait_for_load_state()
+
+
 def delete_with_wrong_password(page: Page) -> None:
     page.locator("summary", has_text="Delete my account").tap()
     page.locator("#id_delete-password").fill("not my password")
@@ -336,6 +342,14 @@ VISITS = [
         ready="#feed-url",
     ),
     Visit(
+        "access-token-made",
+        "accounts/tokens/",
+        "/accounts/settings/",
+        "patient",
+        steps=make_a_token,
+        ready="#new-token",
+    ),
+    Visit(
         "delete-account-with-errors",
         "accounts/delete/",
         "/accounts/settings/",
@@ -426,6 +440,7 @@ NOT_PAGES = {
     "care/switch/<int:person_id>/": "POST only, then the chosen person's page",
     "care/therapists/<int:therapist_id>/revoke/": "POST only, then the care page",
     "care/leave/": "POST only, then the care page",
+    "accounts/tokens/<int:token_id>/revoke/": "POST only, then the settings page",
     "care/invitations/<int:invitation_id>/cancel/": "POST only, then the care page",
     "care/profile/delete/": "POST only, then the care page",
     "checkins/<int:checkin_id>/notes/": "POST only, then the trend",
@@ -470,6 +485,7 @@ def test_every_html_page_is_visited(make_person):
         "device_id": cast.device.id,
         "token": cast.feed_token,
         "invitation_id": cast.proposal.id,  # any id: a GET is refused before it is looked up
+        "token_id": cast.proposal.id,
     }
     shown = {}
     for route in NOT_PAGES:
