@@ -68,7 +68,7 @@ VIEWED = {
 }
 
 
-def viewed_what(path: str) -> str:
+def viewed_what(*, path: str) -> str:
     """The log keeps the path; a page or operation with no words here shows as its path."""
     try:
         name = resolve(path).url_name
@@ -88,7 +88,7 @@ class AccessLogLine:
 def access_log_of(*, person: User) -> list[AccessLogLine]:
     entries = AccessLogEntry.objects.filter(person=person).select_related("therapist")[:100]
     return [
-        AccessLogLine(therapist=e.therapist, what=viewed_what(e.path), path=e.path, at=e.at)
+        AccessLogLine(therapist=e.therapist, what=viewed_what(path=e.path), path=e.path, at=e.at)
         for e in entries
     ]
 
