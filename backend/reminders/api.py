@@ -1,3 +1,6 @@
+import base64
+
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +49,16 @@ class PushKeysSerializer(InputSerializer):
         max_length=100,
         error_messages={"invalid": "auth must be 16 bytes in base64url."},
     )
+
+    def validate_p256dh(self, value: str) -> str:
+        # The right length and alphabet is not enough: a key that is no point on the curve
+        # would make every send to this device fail.
+        raw = base64.urlsafe_b64decode(value.rstrip("=") + "=")
+        try:
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+        except ValueError as exc:
+            raise serializers.ValidationError("p256dh must be a point on the P-256 curve.") from exc
+        return value
 
 
 class DeviceSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ section 5.4: a new message with the same Topic replaces one not yet delivered); 
 online at the end and what they show is counted.
 """
 
+import base64
 import os
 import re
 import signal
@@ -450,3 +451,39 @@ def test_two_copies_of_one_delivery_task_at_once_send_it_once(make_person, recei
 
     assert len(receiver.accepted_for(phone)) == 1
     assert Delivery.objects.get().status == "sent"
+
+
+# 65 bytes of base64url, the shape of a P-256 public key, but no point on the curve.
+NOT_A_POINT = base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).rstrip(b"=").decode()
+
+
+def test_a_poisoned_device_in_a_batch_of_200_holds_up_and_doubles_no_one_elses_reminder(
+    make_person, receiver, workers, client
+):
+    due = minute(timezone.now())
+    devices = people_with_phones(make_person, receiver, 100, due)
+    # One phone's key, saved before keys were checked at subscribing, cannot encrypt a message.
+    poisoned = devices.pop()
+    SubscriptionInfo.objects.filter(endpoint=poisoned.endpoint).update(p256dh=NOT_A_POINT)
+    # The whole minute in one batch, many requests in flight, as production sends it.
+    worker = workers.start(PUSH_BATCH_SIZE="200", PUSH_CONCURRENCY="64")
+
+    assert len(dispatch_due(now=due).queued) == 100
+    wait_until(lambda: sent() == 199, timeout=60, what="every other delivery sent")
+    wait_until(lambda: drained(worker), timeout=60, what="the queue drained")
+    # Beat's pass once a claim would have run out finds nothing left in flight to send again.
+    later = dispatch_due(now=timezone.now() + STALLED_AFTER + timedelta(minutes=1))
+    assert (later.requeued, later.resent) == ([], [])
+    wait_until(lambda: drained(worker), timeout=60, what="the queue drained")
+
+    assert shown(receiver, devices) == every_device_once(devices)
+    assert len(every_device_once(devices)) == 199
+    assert len(receiver.accepted) == 199
+    assert Delivery.objects.get(status="failed").subscription.endpoint == poisoned.endpoint
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
+    # Its owner sees on the devices page that this phone gets no reminders, and only this one.
+    client.force_login(Occurrence.objects.get(deliveries__status="failed").person)
+    page = client.get("/devices/")
+    failing = [d for d in page.context["devices"] if d.tonus_device.failing]
+    assert [d.endpoint for d in failing] == [poisoned.endpoint]
+    assert page.content.decode().count("Reminders are not reaching this device") == 1
