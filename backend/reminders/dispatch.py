@@ -168,14 +168,17 @@ def _requeue_stalled(now: datetime, result: PassResult) -> None:
     says what is still owed; every task is safe to run twice."""
     from backend.reminders.delivery import deliveries_queue
 
+    # Leases, retry times and creation times were stamped with the real clock: they are
+    # compared with it, even in a pass run "as if" at another time. Against a later "as if"
+    # time a batch in flight, or a retry still waiting, would look lost and go out twice.
+    real_now = timezone.now()
     stalled = list(
         Delivery.objects.filter(
-            status=Delivery.Status.PENDING, next_attempt_at__lt=now - STALLED_AFTER
+            status=Delivery.Status.PENDING, next_attempt_at__lt=real_now - STALLED_AFTER
         ).values_list("id", flat=True)[:BATCH_SIZE]
     )
-    # Stamped with the real clock, which the worker's claim compares with, even in a pass
-    # run "as if" at another time.
-    Delivery.objects.filter(id__in=stalled).update(next_attempt_at=timezone.now())
+    # The worker's claim compares this with its own clock, the real one.
+    Delivery.objects.filter(id__in=stalled).update(next_attempt_at=real_now)
     deliveries_queue(stalled)
     result.requeued.extend(stalled)
 
@@ -183,7 +186,7 @@ def _requeue_stalled(now: datetime, result: PassResult) -> None:
     unsent = (
         Occurrence.objects.filter(
             status=Occurrence.Status.PENDING,
-            created_at__lt=now - STALLED_AFTER,
+            created_at__lt=real_now - STALLED_AFTER,
             due_at__lt=now - STALLED_AFTER,
         )
         .exclude(id__in=result.queued)
