@@ -1,7 +1,6 @@
 import base64
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,8 +93,6 @@ class DeviceApi(APIView):
         expirationTime = serializers.FloatField(required=False, allow_null=True)
 
         def validate_endpoint(self, value: str) -> str:
-            if settings.PUSH_ENDPOINT_REQUIRE_HTTPS and not value.startswith("https://"):
-                raise serializers.ValidationError(_("A push endpoint must use https."))
             refusal = endpoint_refusal(value)
             if refusal is not None:
                 raise serializers.ValidationError(refusal)
