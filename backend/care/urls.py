@@ -17,4 +17,5 @@ urlpatterns = [
     path("profile/", views.profile, name="care-profile"),
     path("profile/delete/", views.profile_delete, name="care-profile-delete"),
     path("patients/", views.patients, name="patients"),
+    path("access-log/", views.access_log_page, name="care-access-log"),
 ]

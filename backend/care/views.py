@@ -1,20 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backend.accounts.services import user_update
-from backend.care.access import SESSION_KEY, person_switch, role_for
-from backend.care.forms import DependentForm
+from backend.care.access import SESSION_KEY, managed_person, person_switch, role_for
+from backend.care.forms import AccessLogFilterForm, DependentForm
 from backend.care.models import Invitation
 from backend.care.selectors import (
     FLAG_LABELS,
+    access_log_entries,
+    access_log_lines,
     access_log_of,
+    access_log_who,
     caregivers_of,
     dashboard_rows,
     dependent_in_care_of,
@@ -35,6 +39,8 @@ from backend.care.services import (
     invitation_create,
     therapist_revoke,
 )
+
+ACCESS_LOG_PAGE = 50
 
 
 @login_required
@@ -138,6 +144,26 @@ def revoke(request, therapist_id: int):
         raise Http404
     messages.success(request, _("Access removed. The therapist can no longer see this plan."))
     return redirect("care")
+
+
+@login_required
+@require_GET
+def access_log_page(request):
+    """The person's whole access log, a page at a time, optionally one therapist's."""
+    person = managed_person(request)
+    form = AccessLogFilterForm(request.GET, names=access_log_who(person=person))
+    if not form.is_valid():
+        return render(request, "care/access_log.html", {"form": form}, status=400)
+    who = form.cleaned_data["who"]
+    entries = access_log_entries(person=person, who=who)
+    page = Paginator(entries, ACCESS_LOG_PAGE).get_page(form.cleaned_data["page"])
+    context = {
+        "form": form,
+        "page": page,
+        "lines": access_log_lines(page),
+        "who_query": urlencode({"who": who}) if who else "",
+    }
+    return render(request, "care/access_log.html", context)
 
 
 @login_required

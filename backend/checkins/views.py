@@ -178,7 +178,7 @@ def trend_page(request):
         "baseline": trend.baseline,
         "overstimulation_advice": OVERSTIMULATION_ADVICE,
         "recent_checkins": checkins_for_person(person=person)
-        .prefetch_related("therapist_notes__author")
+        .prefetch_related("therapist_notes")
         .order_by("-recorded_at", "-id")[:5],
         "note_form": NoteForm() if role_for(request.user, person) == "therapist" else None,
     }
