@@ -10,7 +10,6 @@ from django.views.decorators.csrf import csrf_protect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
@@ -18,7 +17,7 @@ from timezone_field.rest_framework import TimeZoneSerializerField
 from backend.accounts.export import person_data_json, person_data_zip
 from backend.accounts.models import User, paused_until_validate
 from backend.accounts.services import account_delete, user_sign_up, user_update
-from backend.care.access import managed_person
+from backend.care.access import Allow
 from backend.config.api import InputSerializer, TimeZoneField
 from backend.plans.api import LocalTimeField
 
@@ -40,7 +39,7 @@ class PersonSerializer(serializers.Serializer):
 # so it is protected against a forged sign-up into someone else's account.
 @method_decorator(csrf_protect, name="dispatch")
 class SignUpApi(APIView):
-    permission_classes = [AllowAny]
+    allows = Allow.ANYONE
 
     class SignUpInputSerializer(InputSerializer):
         email = serializers.EmailField(max_length=254)
@@ -72,6 +71,8 @@ class SignUpApi(APIView):
 
 
 class MeApi(APIView):
+    allows = Allow.LOGIN
+
     class MeUpdateInputSerializer(InputSerializer):
         time_zone = TimeZoneField(required=False)
         name = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -122,6 +123,8 @@ class PasswordConfirmSerializer(InputSerializer):
 
 
 class AccountDeleteApi(APIView):
+    allows = Allow.LOGIN
+
     @extend_schema(
         request=PasswordConfirmSerializer,
         responses={204: None},
@@ -141,6 +144,8 @@ class ExportApi(APIView):
     """All the data Tonus holds about the person (or the child they care for): one JSON file,
     or with `file=csv` a zip with one CSV file for each section of the JSON."""
 
+    allows = Allow.MANAGE
+
     class ExportQuerySerializer(serializers.Serializer):
         file = serializers.ChoiceField(
             choices=["json", "csv"],
@@ -157,7 +162,7 @@ class ExportApi(APIView):
         },
     )
     def get(self, request):
-        person = managed_person(request)
+        person = request.person
         query = self.ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         if query.validated_data["file"] == "csv":

@@ -12,7 +12,7 @@ class PersonTimezoneMiddleware:
 
     def __call__(self, request):
         person = getattr(request, "person", None)
-        if person is not None and not request.path.startswith("/api/"):
+        if person is not None and not request.path_info.startswith("/api/"):
             # The zone of the person the page is about: a child's reminders in the child's time.
             timezone.activate(person.time_zone)
         else:

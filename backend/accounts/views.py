@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from backend.accounts.forms import AccountDeleteForm, SettingsForm, SignUpForm
 from backend.accounts.services import account_delete, user_sign_up, user_update
+from backend.care.access import Allow, allows
 
 
 def _next_url(request) -> str:
@@ -20,6 +20,7 @@ def _next_url(request) -> str:
     return url if safe else ""
 
 
+@allows(Allow.ANYONE)
 @require_http_methods(["GET", "POST"])
 def sign_up(request):
     next_url = _next_url(request)
@@ -37,7 +38,7 @@ def sign_up(request):
     return render(request, "registration/sign_up.html", context, status=status)
 
 
-@login_required
+@allows(Allow.LOGIN)
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
     form = SettingsForm(request.POST or None, instance=request.user)
@@ -52,7 +53,7 @@ def settings_page(request):
     return render(request, "accounts/settings.html", context, status=status)
 
 
-@login_required
+@allows(Allow.LOGIN)
 @require_http_methods(["POST"])
 def account_delete_page(request):
     form = AccountDeleteForm(request.POST, user=request.user, prefix="delete")

@@ -1,23 +1,47 @@
-"""Who a request is about: the one place that decides whose data a person may act on.
+"""Who may act for whom: the one place that decides it.
 
-A signed-in person acts for themself, for someone in their care (a dependent child), or,
-read-only, for a patient who granted them therapist access. The choice is kept in the
-session (the switcher) or, for API clients, given in the X-Tonus-Person header. Anyone else
-is answered 404, so that their existence does not leak; a therapist's writes are refused
-with 403, and each of their reads is written to the person's access log.
+A signed-in login acts for themself, for someone in their care (a dependent child, or an adult
+who invited them as caregiver), or, read-only, for a patient who granted them therapist access.
+The choice is kept in the session (the switcher) or, for API clients, given in the
+X-Tonus-Person header.
+
+Every page and API view declares what it allows (`Allow`): pages with the `allows` decorator,
+API views with an `allows` attribute read by the `ActingPerson` permission class, which is
+DRF's default. The decision is made on the resolved view, never on the request's path.
+Someone outside the circle is answered 404, so that a person's existence does not leak; a
+therapist's writes are refused with 403, except where a view allows them (notes and
+suggestions); each look a therapist takes is written to the person's access log.
 """
 
-from django.core.exceptions import PermissionDenied
+import enum
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from rest_framework.permissions import BasePermission
 
 from backend.accounts.models import User
-from backend.care.services import access_log_record
+from backend.care.models import AccessLogEntry
 
 SESSION_KEY = "tonus_person"
 HEADER = "X-Tonus-Person"
+
+SELF, CAREGIVER, THERAPIST = "self", "caregiver", "therapist"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class Allow(enum.Enum):
+    """What a view allows, from the most open to the most closed."""
+
+    ANYONE = "anyone"  # no login: a secret token or nothing personal is the key
+    LOGIN = "login"  # the login's own things (settings, phones, joining a circle)
+    THERAPIST_READS = "therapist reads"  # the circle; a therapist only reads
+    THERAPIST_WRITES = "therapist writes"  # notes and suggestions: only a therapist writes
+    MANAGE = "manage"  # the person and their caregivers; a therapist is not let in
 
 
 def people_in_care_of(user: User) -> QuerySet[User]:
@@ -32,40 +56,60 @@ def patients_of(user: User) -> QuerySet[User]:
     ).distinct()
 
 
+def person_in_care_of(user: User, person_id: int) -> User | None:
+    """Someone else this login looks after, or None."""
+    return people_in_care_of(user).exclude(id=user.id).filter(id=person_id).first()
+
+
 def role_for(user: User, person: User) -> str | None:
+    """self, caregiver, therapist, or None for someone outside the person's circle."""
     if person.id == user.id:
-        return "self"
+        return SELF
     if people_in_care_of(user).filter(id=person.id).exists():
-        return "caregiver"
+        return CAREGIVER
     if patients_of(user).filter(id=person.id).exists():
-        return "therapist"
+        return THERAPIST
     return None
 
 
-def managed_person(request) -> User:
-    """The acting person, when this login may manage them (themself or as a caregiver).
-
-    A therapist's read-only access stops here: invitations, the access log and the secret
-    calendar address (which would outlive a revoked access) are not theirs to see.
-    """
-    if role_for(request.user, request.person) not in ("self", "caregiver"):
-        raise Http404(_("No such person."))
-    return request.person
+def may_manage(*, user: User, person: User) -> bool:
+    """The person themself or a caregiver: who may change plans, invite and revoke."""
+    return role_for(user, person) in (SELF, CAREGIVER)
 
 
-def person_for_request(request) -> User:
-    user = request.user
+def access_log_record(*, therapist: User, person: User, path: str) -> None:
+    access_log_record_many(therapist=therapist, people=[person], path=path)
+
+
+def access_log_record_many(*, therapist: User, people: list[User], path: str) -> None:
+    """One page that shows several people (the dashboard): one row each, in one insert."""
+    AccessLogEntry.objects.bulk_create(
+        [
+            AccessLogEntry(
+                therapist=therapist,
+                therapist_name=therapist.display_name,
+                person=person,
+                path=path[:200],
+            )
+            for person in people
+        ]
+    )
+
+
+def _reachable(user: User, person_id: int) -> User | None:
+    return (
+        people_in_care_of(user).filter(id=person_id).first()
+        or patients_of(user).filter(id=person_id).first()
+    )
+
+
+def person_for_request(request, user: User) -> User:
+    """The acting person: the header's, else the session's choice, else the login."""
     from_header = request.headers.get(HEADER)
     wanted = from_header or request.session.get(SESSION_KEY)
     if wanted in (None, "", str(user.id), user.id):
         return user
-    person = None
-    if str(wanted).isdigit():
-        wanted_id = int(wanted)
-        person = (
-            people_in_care_of(user).filter(id=wanted_id).first()
-            or patients_of(user).filter(id=wanted_id).first()
-        )
+    person = _reachable(user, int(wanted)) if str(wanted).isdigit() else None
     if person is not None:
         return person
     if from_header:
@@ -76,54 +120,89 @@ def person_for_request(request) -> User:
 
 
 def person_switch(request, person_id: int) -> User:
-    user = request.user
-    person = (
-        people_in_care_of(user).filter(id=person_id).first()
-        or patients_of(user).filter(id=person_id).first()
-    )
+    person = _reachable(request.user, person_id)
     if person is None:
         raise Http404(_("No such person."))
     request.session[SESSION_KEY] = person.id
     return person
 
 
-# Paths where the acting person does not matter (the login's own things) or where a
-# therapist may write on purpose.
-OWN_PATHS = ("/accounts/", "/care/", "/api/v1/care/", "/api/v1/accounts/", "/api/v1/devices/",
-             "/api/v1/reminders/test/", "/sw.js", "/manifest.webmanifest", "/static/", "/offline/")  # fmt: skip
+def _level(allows, method: str) -> Allow:
+    """A view allows one level, or one per HTTP method ({"GET": ..., "*": ...})."""
+    if isinstance(allows, Allow):
+        return allows
+    return allows.get(method, allows.get("*"))
 
 
-def therapist_may_write(view):
-    """Marks a view (function or class) where a therapist writes on purpose: notes, proposals."""
-    view.therapist_may_write = True
-    return view
+def access_check(request, *, user: User, allows) -> None:
+    """Lets the request through or raises 404/403; sets request.person and request.role.
+
+    `request` may be Django's or DRF's; both get the same acting person.
+    """
+    level = _level(allows, request.method)
+    if level in (Allow.ANYONE, Allow.LOGIN):
+        return
+    person = person_for_request(request, user)
+    role = role_for(user, person)
+    django_request = getattr(request, "_request", request)
+    django_request.person, django_request.role = person, role
+    if role is None or (role == THERAPIST and level is Allow.MANAGE):
+        raise Http404(_("No such person."))
+    writes = request.method not in SAFE_METHODS
+    if role == THERAPIST:
+        if writes and level is not Allow.THERAPIST_WRITES:
+            raise PermissionDenied(_("Therapists have read-only access."))
+        access_log_record(therapist=user, person=person, path=django_request.path_info)
+    elif writes and level is Allow.THERAPIST_WRITES:
+        raise PermissionDenied(
+            _("Notes and suggestions come from a therapist the plan is shared with.")
+        )
 
 
-def _writes_allowed_for_therapist(view_func) -> bool:
-    view = getattr(view_func, "view_class", view_func)
-    return getattr(view, "therapist_may_write", False)
+def allows(allowed):
+    """Declares what a page allows; every level but ANYONE also requires a login."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if _level(allowed, request.method) is not Allow.ANYONE:
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                access_check(request, user=request.user, allows=allowed)
+            return view(request, *args, **kwargs)
+
+        checked.allows = allowed
+        return checked
+
+    return decorate
+
+
+class ActingPerson(BasePermission):
+    """DRF's default permission: the view's `allows` decides, as `allows` does for pages."""
+
+    def has_permission(self, request, view) -> bool:
+        allowed = getattr(view, "allows", None)
+        if allowed is None:
+            raise ImproperlyConfigured(f"{type(view).__name__} does not declare `allows`.")
+        if _level(allowed, request.method) is Allow.ANYONE:
+            return True
+        if not (request.user and request.user.is_authenticated):
+            return False
+        access_check(request, user=request.user, allows=allowed)
+        return True
 
 
 class ActingPersonMiddleware:
-    """Sets request.person: whose plans, reminders and check-ins this request is about."""
+    """request.person for every signed-in request (the pages' banner and time zone), resolved
+    when first read. Views that allow more than the login's own things have it, and
+    request.role, set by the check instead."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.user.is_authenticated:
-            request.person = None
+        if request.user.is_authenticated:
+            request.person = SimpleLazyObject(lambda: person_for_request(request, request.user))
         else:
-            request.person = SimpleLazyObject(lambda: person_for_request(request))
+            request.person = None
         return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.person is None or request.path.startswith(OWN_PATHS):
-            return None
-        if role_for(request.user, request.person) == "therapist":
-            if request.method not in ("GET", "HEAD", "OPTIONS") and not (
-                _writes_allowed_for_therapist(view_func)
-            ):
-                raise PermissionDenied(_("Therapists have read-only access."))
-            access_log_record(therapist=request.user, person=request.person, path=request.path)
-        return None

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from backend.accounts.services import user_update
-from backend.care.access import managed_person, people_in_care_of
+from backend.care.access import Allow, person_in_care_of
 from backend.care.models import Invitation
 from backend.care.selectors import (
     access_log_entries,
@@ -47,6 +47,8 @@ class CarePersonSerializer(serializers.Serializer):
 class PeopleApi(APIView):
     """The people this login can act for; send X-Tonus-Person: <id> to act for one."""
 
+    allows = Allow.LOGIN
+
     @extend_schema(responses=CarePersonSerializer(many=True))
     def get(self, request):
         return Response(CarePersonSerializer(people_for(user=request.user), many=True).data)
@@ -64,6 +66,8 @@ def _birth_year(**kwargs) -> serializers.IntegerField:
 
 
 class DependentApi(APIView):
+    allows = Allow.LOGIN
+
     class DependentInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=100)
         birth_year = _birth_year(required=False, allow_null=True)
@@ -79,6 +83,8 @@ class DependentApi(APIView):
 
 class DependentDetailApi(APIView):
     """A caregiver edits or deletes the profile of someone with no login of their own."""
+
+    allows = Allow.LOGIN
 
     class DependentUpdateSerializer(InputSerializer):
         name = serializers.CharField(max_length=100, required=False)
@@ -112,19 +118,23 @@ class DependentDetailApi(APIView):
 class LeaveApi(APIView):
     """A caregiver steps out of someone's care circle."""
 
+    allows = Allow.LOGIN
+
     @extend_schema(request=None, responses={204: None, 400: FIELD_ERRORS})
     def post(self, request, person_id: int):
-        person = people_in_care_of(request.user).exclude(id=request.user.id).filter(id=person_id)
-        if not person.exists():
+        person = person_in_care_of(request.user, person_id)
+        if person is None:
             raise NotFound(_("No such person."))
         try:
-            caregiver_leave(caregiver=request.user, person=person.get())
+            caregiver_leave(caregiver=request.user, person=person)
         except CareError as error:
             raise serializers.ValidationError({"person": [str(error)]}) from error
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class InvitationApi(APIView):
+    allows = Allow.MANAGE
+
     class InvitationInputSerializer(InputSerializer):
         role = serializers.ChoiceField(choices=Invitation.Role.choices)
 
@@ -142,12 +152,12 @@ class InvitationApi(APIView):
 
     @extend_schema(responses=PendingInvitationSerializer(many=True))
     def get(self, request):
-        pending = invitations_pending(person=managed_person(request), now=timezone.now())
+        pending = invitations_pending(person=request.person, now=timezone.now())
         return Response(self.PendingInvitationSerializer(pending, many=True).data)
 
     @extend_schema(request=InvitationInputSerializer, responses={201: InvitationSerializer})
     def post(self, request):
-        person = managed_person(request)
+        person = request.person
         serializer = self.InvitationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation, code = invitation_create(
@@ -163,14 +173,18 @@ class InvitationApi(APIView):
 
 
 class InvitationCancelApi(APIView):
+    allows = Allow.MANAGE
+
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, invitation_id: int):
-        if not invitation_cancel(person=managed_person(request), invitation_id=invitation_id):
+        if not invitation_cancel(person=request.person, invitation_id=invitation_id):
             raise NotFound(_("No such invitation."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class InvitationAcceptApi(APIView):
+    allows = Allow.LOGIN
+
     class AcceptInputSerializer(InputSerializer):
         code = serializers.CharField(max_length=40)
 
@@ -194,16 +208,20 @@ class TherapistSerializer(serializers.Serializer):
 
 
 class TherapistApi(APIView):
+    allows = Allow.MANAGE
+
     @extend_schema(responses=TherapistSerializer(many=True))
     def get(self, request):
-        person = managed_person(request)
+        person = request.person
         return Response(TherapistSerializer(therapists_of(person=person), many=True).data)
 
 
 class TherapistRevokeApi(APIView):
+    allows = Allow.MANAGE
+
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, therapist_id: int):
-        if not therapist_revoke(person=managed_person(request), therapist_id=therapist_id):
+        if not therapist_revoke(person=request.person, therapist_id=therapist_id):
             raise NotFound(_("No such therapist."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -227,6 +245,7 @@ class AccessLogPagination(PageNumberPagination):
 class AccessLogApi(ListAPIView):
     """Every time a therapist looked at the person's data, latest first, a page at a time."""
 
+    allows = Allow.MANAGE
     serializer_class = AccessLogSerializer
     pagination_class = AccessLogPagination
 
@@ -241,7 +260,6 @@ class AccessLogApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        person = managed_person(self.request)
         query = self.AccessLogQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return access_log_entries(person=person, who=query.validated_data["who"])
+        return access_log_entries(person=self.request.person, who=query.validated_data["who"])

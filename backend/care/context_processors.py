@@ -10,6 +10,9 @@ def acting(request):
 
     @cache
     def acting_role():
+        # Set by the access check on views that act for someone; worked out for the rest.
+        if getattr(request, "role", None) is not None:
+            return request.role
         return role_for(request.user, request.person)
 
     return {"acting_role": acting_role}

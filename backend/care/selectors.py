@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import User
-from backend.care.access import patients_of, people_in_care_of, role_for
+from backend.care.access import patients_of, people_in_care_of, person_in_care_of
 from backend.care.models import AccessLogEntry, Invitation, TherapistAccess
 from backend.checkins.models import CheckIn
 from backend.checkins.selectors import checkins_for_person, trend_for_person
@@ -117,14 +117,8 @@ def access_log_of(*, person: User, latest: int = 20) -> list[AccessLogLine]:
 
 def dependent_in_care_of(*, user: User, person_id: int) -> User | None:
     """A profile with no login that this person looks after, or None."""
-    return (
-        people_in_care_of(user).exclude(id=user.id).filter(id=person_id, email__isnull=True).first()
-    )
-
-
-def may_manage(*, user: User, person: User) -> bool:
-    """The person themself or a caregiver: who may invite, revoke and change plans."""
-    return role_for(user, person) in ("self", "caregiver")
+    person = person_in_care_of(user, person_id)
+    return person if person is not None and person.is_dependent else None
 
 
 @dataclass(frozen=True)

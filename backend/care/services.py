@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.care.models import AccessLogEntry, CareRelation, Invitation, TherapistAccess
+from backend.care.access import CAREGIVER, THERAPIST, role_for
+from backend.care.models import CareRelation, Invitation, TherapistAccess
 
 
 @transaction.atomic
@@ -74,7 +75,7 @@ def invitation_accept(*, code: str, user: User) -> Invitation:
         raise InvitationError(
             _("You made this invitation. Share the code with the person you want to invite.")
         )
-    if _in_circle(user=user, person_id=invitation.person_id):
+    if role_for(user, invitation.person) in (CAREGIVER, THERAPIST):
         raise InvitationError(
             _("You are already in %(name)s's care circle. Keep the code for someone new.")
             % {"name": invitation.person.display_name}
@@ -88,16 +89,6 @@ def invitation_accept(*, code: str, user: User) -> Invitation:
     invitation.accepted_by, invitation.accepted_at = user, timezone.now()
     invitation.save(update_fields=["accepted_by", "accepted_at"])
     return invitation
-
-
-def _in_circle(*, user: User, person_id: int) -> bool:
-    """A caregiver, or a therapist whose access is not revoked."""
-    return (
-        CareRelation.objects.filter(caregiver=user, person_id=person_id).exists()
-        or TherapistAccess.objects.filter(
-            therapist=user, person_id=person_id, revoked_at__isnull=True
-        ).exists()
-    )
 
 
 def invitation_cancel(*, person: User, invitation_id: int) -> bool:
@@ -134,22 +125,3 @@ def dependent_delete(*, person: User) -> None:
     if not person.is_dependent:
         raise CareError(_("Only a profile with no login of its own can be deleted here."))
     person.delete()
-
-
-def access_log_record(*, therapist: User, person: User, path: str) -> None:
-    access_log_record_many(therapist=therapist, people=[person], path=path)
-
-
-def access_log_record_many(*, therapist: User, people: list[User], path: str) -> None:
-    """One page that shows several people (the dashboard): one row each, in one insert."""
-    AccessLogEntry.objects.bulk_create(
-        [
-            AccessLogEntry(
-                therapist=therapist,
-                therapist_name=therapist.display_name,
-                person=person,
-                path=path[:200],
-            )
-            for person in people
-        ]
-    )

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,7 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backend.accounts.services import user_update
-from backend.care.access import SESSION_KEY, managed_person, person_switch, role_for
+from backend.care.access import (
+    SESSION_KEY,
+    Allow,
+    access_log_record_many,
+    allows,
+    person_switch,
+    role_for,
+)
 from backend.care.forms import AccessLogFilterForm, DependentForm
 from backend.care.models import Invitation
 from backend.care.selectors import (
@@ -23,14 +29,12 @@ from backend.care.selectors import (
     dashboard_rows,
     dependent_in_care_of,
     invitations_pending,
-    may_manage,
     people_for,
     therapists_of,
 )
 from backend.care.services import (
     CareError,
     InvitationError,
-    access_log_record_many,
     caregiver_leave,
     dependent_create,
     dependent_delete,
@@ -43,7 +47,7 @@ from backend.care.services import (
 ACCESS_LOG_PAGE = 50
 
 
-@login_required
+@allows(Allow.LOGIN)
 @require_http_methods(["GET", "POST"])
 def care_page(request):
     form = DependentForm(request.POST or None)
@@ -77,7 +81,7 @@ def _care_context(request, *, form=None, profile_form=None) -> dict:
     }
 
 
-@login_required
+@allows(Allow.LOGIN)
 @require_POST
 def switch(request, person_id: int):
     person = person_switch(request, person_id)
@@ -94,13 +98,11 @@ def switch(request, person_id: int):
     return redirect("home")
 
 
-@login_required
+@allows(Allow.MANAGE)
 @require_POST
 def invite(request):
     person = request.person
     role = request.POST.get("role")
-    if not may_manage(user=request.user, person=person):
-        raise Http404
     if role not in Invitation.Role.values:
         messages.error(request, _("Choose who to invite: a caregiver or a therapist."))
         return render(request, "care/people.html", _care_context(request), status=400)
@@ -110,7 +112,7 @@ def invite(request):
     return render(request, "care/invitation.html", context, status=201)
 
 
-@login_required
+@allows(Allow.LOGIN)
 @require_http_methods(["GET", "POST"])
 def join(request):
     """A code typed in, or brought by an invitation link (?code=): a GET only fills it in."""
@@ -134,23 +136,21 @@ def join(request):
     return render(request, "care/join.html", context, status=400 if error else 200)
 
 
-@login_required
+@allows(Allow.MANAGE)
 @require_POST
 def revoke(request, therapist_id: int):
     person = request.person
-    if not may_manage(user=request.user, person=person) or not therapist_revoke(
-        person=person, therapist_id=therapist_id
-    ):
+    if not therapist_revoke(person=person, therapist_id=therapist_id):
         raise Http404
     messages.success(request, _("Access removed. The therapist can no longer see this plan."))
     return redirect("care")
 
 
-@login_required
+@allows(Allow.MANAGE)
 @require_GET
 def access_log_page(request):
     """The person's whole access log, a page at a time, optionally one therapist's."""
-    person = managed_person(request)
+    person = request.person
     form = AccessLogFilterForm(request.GET, names=access_log_who(person=person))
     if not form.is_valid():
         return render(request, "care/access_log.html", {"form": form}, status=400)
@@ -166,24 +166,24 @@ def access_log_page(request):
     return render(request, "care/access_log.html", context)
 
 
-@login_required
+@allows(Allow.LOGIN)
 def patients(request):
     """The therapist dashboard: people who granted access, those who need attention first."""
     rows = dashboard_rows(therapist=request.user, now=timezone.now())
-    # Out of reach of the middleware's log (this is the therapist's own page), yet it shows
+    # The therapist's own page, so the access check logs no one; yet it shows
     # each person's adherence, last check-in and flags: a look at each of them.
     access_log_record_many(
-        therapist=request.user, people=[row.person for row in rows], path=request.path
+        therapist=request.user, people=[row.person for row in rows], path=request.path_info
     )
     return render(request, "care/patients.html", {"rows": rows, "flag_labels": FLAG_LABELS})
 
 
-@login_required
+@allows(Allow.MANAGE)
 @require_POST
 def leave(request):
     """The caregiver steps out of the circle of the person they are managing."""
     person = request.person
-    if role_for(request.user, person) != "caregiver":
+    if request.role != "caregiver":
         raise Http404
     try:
         caregiver_leave(caregiver=request.user, person=person)
@@ -195,7 +195,7 @@ def leave(request):
     return redirect("care")
 
 
-@login_required
+@allows(Allow.MANAGE)
 @require_POST
 def profile(request):
     """A caregiver corrects a dependent's name, birth year or time zone."""
@@ -212,7 +212,7 @@ def profile(request):
     return render(request, "care/people.html", context, status=400)
 
 
-@login_required
+@allows(Allow.MANAGE)
 @require_POST
 def profile_delete(request):
     person = dependent_in_care_of(user=request.user, person_id=request.person.id)
@@ -228,13 +228,11 @@ def profile_delete(request):
     return redirect("care")
 
 
-@login_required
+@allows(Allow.MANAGE)
 @require_POST
 def invitation_cancel_page(request, invitation_id: int):
     person = request.person
-    if not may_manage(user=request.user, person=person) or not invitation_cancel(
-        person=person, invitation_id=invitation_id
-    ):
+    if not invitation_cancel(person=person, invitation_id=invitation_id):
         raise Http404
     messages.success(request, _("Invitation cancelled. Its code no longer works."))
     return redirect("care")

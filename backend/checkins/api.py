@@ -6,13 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.care.access import role_for, therapist_may_write
+from backend.care.access import Allow
 from backend.checkins.export import checkins_from_csv, checkins_to_csv
 from backend.checkins.messages import ESTIMATE_LABEL, plan_check_estimate, plan_check_guidance
 from backend.checkins.models import CheckIn, RangeChange, Tone
@@ -80,6 +80,8 @@ class CheckInListSerializer(CheckInSerializer):
 
 
 class CheckInApi(APIView):
+    allows = Allow.THERAPIST_READS
+
     # Named on the view so the schema shows the paginated shape of the list.
     pagination_class = CheckInPagination
 
@@ -175,9 +177,10 @@ class CheckInApi(APIView):
         )
 
 
-@therapist_may_write
 class CheckInNotesApi(APIView):
     """Notes a therapist leaves on a check-in; everyone who may see the check-in reads them."""
+
+    allows = {"GET": Allow.THERAPIST_READS, "POST": Allow.THERAPIST_WRITES}
 
     def _checkin(self, request, checkin_id):
         checkin = checkins_for_person(person=request.person).filter(id=checkin_id).first()
@@ -194,10 +197,6 @@ class CheckInNotesApi(APIView):
     @extend_schema(request=NoteSerializer, responses={201: NoteSerializer})
     def post(self, request, checkin_id: int):
         checkin = self._checkin(request, checkin_id)
-        if role_for(request.user, request.person) != "therapist":
-            raise PermissionDenied(
-                _("Notes are left by a therapist the person shared their plan with.")
-            )
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = note_add(
@@ -207,6 +206,8 @@ class CheckInNotesApi(APIView):
 
 
 class BaselineResetApi(APIView):
+    allows = Allow.THERAPIST_READS
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         baseline_reset(person=request.person)
@@ -285,6 +286,8 @@ class TrendSerializer(serializers.Serializer):
 
 
 class TrendApi(APIView):
+    allows = Allow.THERAPIST_READS
+
     @extend_schema(responses=TrendSerializer)
     def get(self, request):
         person = request.person
@@ -303,6 +306,8 @@ class CsvParser(SizeLimitMixin, BaseParser):
 
 
 class CheckInExportApi(APIView):
+    allows = Allow.THERAPIST_READS
+
     @extend_schema(responses={(200, "text/csv"): str})
     def get(self, request):
         checkins = checkins_for_person(person=request.person).order_by("recorded_at", "id")
@@ -313,6 +318,8 @@ class CheckInExportApi(APIView):
 
 class CheckInImportApi(APIView):
     """Takes back an export: rows already stored (same idempotency key) are left as they are."""
+
+    allows = Allow.THERAPIST_READS
 
     parser_classes = [CsvParser]
 
@@ -348,6 +355,8 @@ class CheckInImportApi(APIView):
 
 class PlanCheckApi(APIView):
     """Sessions and minutes in, guidance against the guideline out."""
+
+    allows = Allow.THERAPIST_READS
 
     class PlanCheckInputSerializer(serializers.Serializer):
         sessions_per_week = serializers.IntegerField(min_value=0, max_value=14)

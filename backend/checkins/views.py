@@ -2,8 +2,6 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.care.access import role_for, therapist_may_write
+from backend.care.access import THERAPIST, Allow, allows
 from backend.checkins.forms import CheckInForm, NoteForm, PlanCheckForm
 from backend.checkins.messages import plan_check_estimate, plan_check_guidance
 from backend.checkins.models import Flag, Tone
@@ -39,7 +37,7 @@ def _occurrence_from_query(request):
     )
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 @require_http_methods(["GET", "POST"])
 def checkin_new(request):
     """Tone, pain and ease in three taps. With JavaScript the page posts JSON to the API
@@ -62,7 +60,7 @@ def checkin_new(request):
     )
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 @require_GET
 def checkin_saved(request, checkin_id: int):
     checkin = get_object_or_404(checkins_for_person(person=request.person), id=checkin_id)
@@ -163,8 +161,12 @@ def _plan_check_context(request) -> dict:
     }
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 def trend_page(request):
+    return _trend(request)
+
+
+def _trend(request):
     person = request.person
     trend = trend_for_person(person=person, today=timezone.localdate(timezone=person.time_zone))
     recent_flag = any(f.created_at > timezone.now() - RECENT_FLAG for f in trend.open_flags)
@@ -180,7 +182,7 @@ def trend_page(request):
         "recent_checkins": checkins_for_person(person=person)
         .prefetch_related("therapist_notes")
         .order_by("-recorded_at", "-id")[:5],
-        "note_form": NoteForm() if role_for(request.user, person) == "therapist" else None,
+        "note_form": NoteForm() if request.role == THERAPIST else None,
     }
     status = 400 if context["plan_check"]["form"].errors else 200
     return render(request, "checkins/trend.html", context, status=status)
@@ -193,7 +195,7 @@ def _month(value: str | None, today: date) -> date:
         raise Http404(_("No such month.")) from error
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 def summary_page(request):
     """One month on a page, to print and bring to the therapist."""
     person = request.person
@@ -224,7 +226,7 @@ def summary_page(request):
     return render(request, "checkins/summary.html", context)
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 @require_POST
 def baseline_reset_page(request):
     baseline_reset(person=request.person)
@@ -232,13 +234,10 @@ def baseline_reset_page(request):
     return redirect("checkins-trend")
 
 
-@therapist_may_write
-@login_required
+@allows(Allow.THERAPIST_WRITES)
 @require_POST
 def note_new(request, checkin_id: int):
     checkin = get_object_or_404(checkins_for_person(person=request.person), id=checkin_id)
-    if role_for(request.user, request.person) != "therapist":
-        raise PermissionDenied
     form = NoteForm(request.POST)
     if form.is_valid():
         note_add(checkin=checkin, author=request.user, text=form.cleaned_data["text"])
@@ -246,6 +245,6 @@ def note_new(request, checkin_id: int):
         return redirect(f"{reverse('checkins-trend')}#recent-checkins")
     # Refused, not dropped: the page comes back with the reason and nothing is saved.
     messages.error(request, _("Write a note of up to 1,000 characters."))
-    response = trend_page(request)
+    response = _trend(request)
     response.status_code = 400
     return response

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from backend.care.access import Allow, allows
 from backend.reminders.selectors import dispatcher_trouble
 
 TIMEOUT_SECONDS = 2
@@ -52,6 +53,7 @@ def _cache() -> str | None:
     return None
 
 
+@allows(Allow.ANYONE)
 @never_cache
 @require_safe
 def healthz(request):

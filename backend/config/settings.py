@@ -219,7 +219,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     # The PWA and the API share one session; DRF's SessionAuthentication enforces CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["backend.care.access.ActingPerson"],
     "DEFAULT_SCHEMA_CLASS": "backend.config.api.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["backend.config.parsers.JSONParser"],

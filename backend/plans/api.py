@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.care.access import role_for, therapist_may_write
+from backend.care.access import Allow
 from backend.config.api import InputSerializer, ModelInputSerializer
 from backend.plans.models import GivenBy, Proposal, SafetyScreen, Side, Technique
 from backend.plans.selectors import (
@@ -73,6 +73,8 @@ class SessionSerializer(InputSerializer):
 
 
 class MassagePlanApi(APIView):
+    allows = Allow.THERAPIST_READS
+
     class MassagePlanInputSerializer(InputSerializer):
         sessions = SessionSerializer(many=True, allow_empty=True)
         duration_minutes = serializers.IntegerField(min_value=5, max_value=90)
@@ -152,6 +154,8 @@ class StretchSerializer(InputSerializer):
 
 
 class StretchRoutineApi(APIView):
+    allows = Allow.THERAPIST_READS
+
     class StretchRoutineInputSerializer(InputSerializer):
         times = serializers.ListField(child=LocalTimeField(), min_length=1, max_length=6)
         stretches = StretchSerializer(many=True, allow_empty=False, max_length=20)
@@ -200,6 +204,8 @@ SAFETY_ADVICE_POSITIVE = gettext_lazy(
 
 
 class SafetyScreenApi(APIView):
+    allows = Allow.THERAPIST_READS
+
     class SafetyScreenInputSerializer(ModelInputSerializer):
         class Meta:
             model = SafetyScreen
@@ -244,9 +250,10 @@ class ProposalSerializer(ModelInputSerializer):
         read_only_fields = ["status", "created_at", "decided_at"]
 
 
-@therapist_may_write
 class ProposalApi(APIView):
     """A therapist suggests; the person or a caregiver answers. A therapist never edits a plan."""
+
+    allows = {"GET": Allow.THERAPIST_READS, "POST": Allow.THERAPIST_WRITES}
 
     @extend_schema(responses=ProposalSerializer(many=True))
     def get(self, request):
@@ -256,8 +263,6 @@ class ProposalApi(APIView):
 
     @extend_schema(request=ProposalSerializer, responses={201: ProposalSerializer})
     def post(self, request):
-        if role_for(request.user, request.person) != "therapist":
-            raise PermissionDenied(_("Suggestions come from a therapist the plan is shared with."))
         serializer = ProposalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -270,6 +275,8 @@ class ProposalApi(APIView):
 
 
 class ProposalDecisionApi(APIView):
+    allows = Allow.THERAPIST_READS
+
     class DecisionInputSerializer(InputSerializer):
         decision = serializers.ChoiceField(choices=["accept", "decline"])
 

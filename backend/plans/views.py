@@ -1,13 +1,12 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.care.access import role_for, therapist_may_write
+from backend.care.access import THERAPIST, Allow, allows
 from backend.plans.forms import (
     MassagePlanForm,
     ProposalForm,
@@ -36,7 +35,7 @@ from backend.plans.services import (
 
 def _overview(request, proposal_form=None, status=200):
     person = request.person
-    is_therapist = role_for(request.user, person) == "therapist"
+    is_therapist = request.role == THERAPIST
     return render(
         request,
         "plans/overview.html",
@@ -51,7 +50,7 @@ def _overview(request, proposal_form=None, status=200):
     )
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 @require_http_methods(["GET", "POST"])
 def plan_start(request):
     """Onboarding: the suggested first plan and the safety questions on one screen."""
@@ -93,17 +92,14 @@ def plan_start(request):
     return render(request, "plans/start.html", {"form": form}, status=status)
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 def plans_overview(request):
     return _overview(request)
 
 
-@therapist_may_write
-@login_required
+@allows(Allow.THERAPIST_WRITES)
 @require_POST
 def proposal_new(request):
-    if role_for(request.user, request.person) != "therapist":
-        raise PermissionDenied
     form = ProposalForm(request.POST)
     if form.is_valid():
         try:
@@ -118,7 +114,7 @@ def proposal_new(request):
     return _overview(request, proposal_form=form, status=400)
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 @require_POST
 def proposal_decision(request, proposal_id: int):
     proposal = proposals_for_person(person=request.person).filter(id=proposal_id).first()
@@ -142,7 +138,7 @@ def proposal_decision(request, proposal_id: int):
     return redirect("plans")
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 @require_http_methods(["GET", "POST"])
 def massage_plan_edit(request):
     plan = massage_plan_of(person=request.person)
@@ -171,7 +167,7 @@ def massage_plan_edit(request):
     return render(request, "plans/massage_form.html", {"form": form, "plan": plan}, status=status)
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 @require_http_methods(["GET", "POST"])
 def stretch_routine_edit(request):
     routine = stretch_routine_of(person=request.person)
@@ -204,7 +200,7 @@ def stretch_routine_edit(request):
     )
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 @require_http_methods(["GET", "POST"])
 def safety_screen(request):
     form = SafetyScreenForm(request.POST or None)

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from backend.care.access import managed_person
+from backend.care.access import Allow
 from backend.config.api import FIELD_ERRORS, NOT_FOUND, InputSerializer
 from backend.reminders.calendar import calendar_feed_disable, calendar_feed_enable
 from backend.reminders.endpoints import endpoint_refusal
@@ -80,6 +80,8 @@ class DeviceSerializer(serializers.Serializer):
 class DeviceApi(APIView):
     """The browser's push subscription (PushSubscription.toJSON()) for the signed-in person."""
 
+    allows = Allow.LOGIN
+
     class DeviceInputSerializer(InputSerializer):
         endpoint = serializers.URLField(max_length=500)
         keys = PushKeysSerializer()
@@ -139,6 +141,8 @@ class DeviceApi(APIView):
 
 
 class TestReminderApi(APIView):
+    allows = Allow.LOGIN
+
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "test_reminder"
 
@@ -191,8 +195,8 @@ class OccurrenceActionApi(APIView):
     reminder for two days.
     """
 
+    allows = Allow.ANYONE
     authentication_classes: list = []
-    permission_classes: list = []
 
     class OccurrenceActionInputSerializer(InputSerializer):
         token = serializers.CharField(max_length=200)
@@ -213,6 +217,8 @@ class OccurrenceActionApi(APIView):
 
 
 class OccurrenceDoneApi(APIView):
+    allows = Allow.THERAPIST_READS
+
     @extend_schema(request=None, responses=OccurrenceSerializer)
     def post(self, request, occurrence_id: int):
         occurrence = occurrences_for_person(user=request.person).filter(id=occurrence_id).first()
@@ -222,6 +228,8 @@ class OccurrenceDoneApi(APIView):
 
 
 class DeviceDetailApi(APIView):
+    allows = Allow.LOGIN
+
     class DeviceRenameInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=60)
 
@@ -258,6 +266,8 @@ class UpcomingSerializer(serializers.Serializer):
 
 
 class UpcomingApi(APIView):
+    allows = Allow.THERAPIST_READS
+
     @extend_schema(responses=UpcomingSerializer(many=True))
     def get(self, request):
         upcoming = upcoming_reminders(user=request.person, now=timezone.now())
@@ -276,9 +286,11 @@ class NewCalendarFeedSerializer(CalendarFeedSerializer):
 class CalendarFeedApi(APIView):
     """A private calendar address with the person's reminders, for phones without Web Push."""
 
+    allows = {"GET": Allow.MANAGE, "*": Allow.THERAPIST_READS}
+
     @extend_schema(responses=CalendarFeedSerializer)
     def get(self, request):
-        feed = CalendarFeed.objects.filter(person=managed_person(request)).first()
+        feed = CalendarFeed.objects.filter(person=request.person).first()
         if feed is None:
             raise NotFound(_("The calendar feed is off."))
         return Response(CalendarFeedSerializer({"on": True, "created_at": feed.created_at}).data)

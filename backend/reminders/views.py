@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.care.access import role_for
+from backend.care.access import CAREGIVER, SELF, Allow, allows
 from backend.reminders.calendar import (
     calendar_feed_disable,
     calendar_feed_enable,
@@ -24,6 +23,7 @@ class DeviceRenameForm(forms.Form):
     name = forms.CharField(max_length=60, required=False)
 
 
+@allows(Allow.ANYONE)
 @require_GET
 def calendar_feed(request, token: str):
     # The unguessable token is the only key: calendar apps send no cookies.
@@ -39,7 +39,7 @@ def calendar_feed(request, token: str):
     return response
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 @require_http_methods(["GET", "POST"])
 def occurrence_page(request, occurrence_id: int):
     """A reminder: Done, and the way to its check-in."""
@@ -55,7 +55,7 @@ def occurrence_page(request, occurrence_id: int):
 
 def _devices(request, *, feed_url=None, status=200):
     # The calendar is only for those who manage the person: a therapist never sees it.
-    managing = role_for(request.user, request.person) in ("self", "caregiver")
+    managing = request.role in (SELF, CAREGIVER)
     context = {
         "devices": devices_with_info(user=request.user),
         "managing": managing,
@@ -65,12 +65,12 @@ def _devices(request, *, feed_url=None, status=200):
     return render(request, "reminders/devices.html", context, status=status)
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 def devices_page(request):
     return _devices(request)
 
 
-@login_required
+@allows(Allow.LOGIN)
 @require_POST
 def device_change(request, device_id: int):
     device = get_object_or_404(devices_with_info(user=request.user), id=device_id)
@@ -92,7 +92,7 @@ def device_change(request, device_id: int):
     return redirect("devices")
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 @require_POST
 def calendar_change(request):
     if "off" in request.POST:

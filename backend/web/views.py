@@ -4,7 +4,6 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from backend.care.access import Allow, allows
 from backend.plans.models import Schedule
 from backend.reminders.messages import massage_text, stretch_text
 from backend.reminders.selectors import today_for, upcoming_reminders
@@ -60,7 +60,7 @@ def _shell() -> tuple[list[str], str]:
     return urls, _shell_version(urls)
 
 
-@login_required
+@allows(Allow.THERAPIST_READS)
 def home(request):
     now = timezone.now()
     today = [
@@ -76,10 +76,12 @@ def home(request):
     return render(request, "web/home.html", {"today": today, "upcoming": upcoming, "now": now})
 
 
+@allows(Allow.ANYONE)
 def offline(request):
     return render(request, "web/offline.html")
 
 
+@allows(Allow.ANYONE)
 @require_GET
 @cache_control(no_cache=True)
 def service_worker(request):
@@ -92,6 +94,7 @@ def service_worker(request):
     )
 
 
+@allows(Allow.ANYONE)
 @require_GET
 @cache_control(max_age=60 * 60)
 def manifest(request):

@@ -5,8 +5,8 @@ import uuid
 
 import pytest
 
+from backend.care.access import access_log_record_many
 from backend.care.models import TherapistAccess
-from backend.care.services import access_log_record_many
 from backend.checkins.services import checkin_create, note_add
 from tests.conftest import PASSWORD
 

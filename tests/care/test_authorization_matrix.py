@@ -10,6 +10,7 @@ Adding an endpoint or a page without a row here fails test_the_matrix_covers_eve
 """
 
 import copy
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from backend.accounts.export import person_data
 from backend.care.models import AccessLogEntry, CareRelation, TherapistAccess
 from backend.care.services import dependent_create, invitation_create
 from backend.checkins.export import checkins_to_csv
@@ -39,7 +41,7 @@ from backend.plans.services import (
 )
 from backend.reminders.calendar import calendar_feed_enable
 from backend.reminders.messages import action_token
-from backend.reminders.models import Occurrence
+from backend.reminders.models import CalendarFeed, Occurrence
 from backend.reminders.services import device_subscribe
 from tests.conftest import PASSWORD
 from tests.plans.conftest import NO, massage_plan, stretch_routine
@@ -128,6 +130,7 @@ class Op:
     body: str = "json"  # json, form or csv
     capability: bool = False  # a secret token is the key: no leak check
     page: bool = False
+    changes: bool = True  # an allowed write changes the subject's data
     notes: str = field(default="", compare=False)
 
     def expected(self, subject: str) -> dict:
@@ -416,7 +419,13 @@ PAGES = [
     page("GET", "plans/", read(200, anonymous=LOGIN)),
     # Onboarding: someone who already has a plan (as both subjects do) is sent to it.
     page("GET", "plans/start/", read(302, anonymous=LOGIN)),
-    page("POST", "plans/start/", write(302, anonymous=LOGIN), {"time_zone": "Europe/Madrid"}),
+    page(
+        "POST",
+        "plans/start/",
+        write(302, anonymous=LOGIN),
+        {"time_zone": "Europe/Madrid"},
+        changes=False,
+    ),
     page("GET", "plans/massage/", read(200, anonymous=LOGIN)),
     page("POST", "plans/massage/", write(302, anonymous=LOGIN), MASSAGE_FORM),
     page("GET", "plans/stretches/", read(200, anonymous=LOGIN)),
@@ -636,7 +645,11 @@ class World:
         return action_token(self.data[subject]["occurrence"])
 
     def csv(self, subject: str) -> str:
-        return checkins_to_csv(self.subjects[subject].checkins.all())
+        """An export with one more row: a row with a new idempotency key."""
+        exported = checkins_to_csv(self.subjects[subject].checkins.all())
+        header, row = exported.splitlines()[:2]
+        key = str(self.subjects[subject].checkins.get().idempotency_key)
+        return "\n".join([header, row, row.replace(key, str(uuid.uuid4()))]) + "\n"
 
     def markers(self, subject: str) -> list[str]:
         person = self.subjects[subject]
@@ -670,11 +683,14 @@ def outcome(response):
     return response.status_code
 
 
-def call(world: World, op: Op, subject: str, role: str):
+def call(world: World, op: Op, subject: str, role: str, script_name: str = ""):
     client = world.client(role)
     path = fill(op.path, world.values(subject))
     data = op.data(world, subject) if callable(op.data) else op.data
     headers = {"HTTP_X_TONUS_PERSON": str(world.subjects[subject].id)} if op.acting else {}
+    if script_name:
+        # What a same-host proxy passes on as a SCRIPT_NAME header: request.path starts with it.
+        headers["SCRIPT_NAME"] = script_name
     method = getattr(client, op.method.lower())
     if op.body == "csv":
         return method(path, data=data, content_type="text/csv", **headers)
@@ -694,10 +710,32 @@ def world(make_person, receiver):
     return World(make_person, receiver)
 
 
+SUCCESS = (200, 201, 204, 302)
+EXPORTED_AT = datetime(2026, 11, 2, tzinfo=UTC)
+
+
+def fingerprints(world: World, role: str) -> dict[str, str]:
+    """Everything held about both subjects and the login acting, as their data export has it."""
+    people = {**world.subjects, role: world.users[role]}
+    found = {}
+    for name, person in people.items():
+        current = type(person).objects.filter(id=person.id).first()
+        data = "deleted" if current is None else person_data(person=current, now=EXPORTED_AT)
+        # Left out of the export on purpose, yet the person's: the calendar address.
+        data = [data, list(CalendarFeed.objects.filter(person=person).values("token_hash"))]
+        found.setdefault(person.id, (name, json.dumps(data, default=str, sort_keys=True)))
+    return dict(found.values())
+
+
+def lands_on_subject(op: Op, role: str) -> bool:
+    """A write for the subject, by someone in their circle: checked to change the subject alone."""
+    return op.acting and op.changes and op.method != "GET" and role in (OWNER, CAREGIVER, THERAPIST)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("op", API + PAGES, ids=op_id)
 def test_each_role_gets_exactly_what_it_may(world, op):
-    leaks, mismatches = [], []
+    leaks, mismatches, misplaced = [], [], []
     for subject in op.subjects:
         expected = op.expected(subject)
         actual = {}
@@ -705,7 +743,13 @@ def test_each_role_gets_exactly_what_it_may(world, op):
             # Each role sees the world as it was: what one role changed is rolled back.
             cookies = copy.deepcopy(world.clients[role].cookies)
             with transaction.atomic():
+                before = fingerprints(world, role) if lands_on_subject(op, role) else None
                 response = call(world, op, subject, role)
+                if before is not None and outcome(response) in SUCCESS:
+                    after = fingerprints(world, role)
+                    changed = {name for name in before if before[name] != after[name]}
+                    if changed != {subject}:
+                        misplaced.append((subject, role, sorted(changed)))
                 transaction.set_rollback(True)
             world.clients[role].cookies = cookies  # a log-out or switch is undone too
             actual[role] = outcome(response)
@@ -718,6 +762,32 @@ def test_each_role_gets_exactly_what_it_may(world, op):
             )
     assert not mismatches, f"(actual, expected) by role: {mismatches}"
     assert not leaks, f"the subject's data reached someone outside the circle: {leaks}"
+    assert not misplaced, f"a write changed someone else's data, or nothing: {misplaced}"
+
+
+# A prefix the proxy may pass on, chosen to begin with a path of the login's own things: were
+# access decided on request.path, these requests would slip past the therapist's limits.
+SCRIPT_NAMES = ("/accounts", "/api/v1/care")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("script_name", SCRIPT_NAMES)
+@pytest.mark.parametrize("op", [op for op in API + PAGES if op.acting], ids=op_id)
+def test_a_script_name_changes_no_answer(world, op, script_name):
+    subject = op.subjects[0]
+    expected = op.expected(subject)
+    actual = {}
+    for role in (THERAPIST, "other_patient", CAREGIVER):
+        cookies = copy.deepcopy(world.clients[role].cookies)
+        logged = AccessLogEntry.objects.count()
+        with transaction.atomic():
+            response = call(world, op, subject, role, script_name=script_name)
+            actual[role] = outcome(response)
+            if role == THERAPIST and op.method == "GET" and actual[role] == 200:
+                assert AccessLogEntry.objects.count() == logged + 1, "a therapist's read unlogged"
+            transaction.set_rollback(True)
+        world.clients[role].cookies = cookies
+    assert actual == {role: expected[role] for role in actual}
 
 
 def _routes(resolver=None, prefix=""):
