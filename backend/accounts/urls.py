@@ -2,12 +2,24 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from backend.accounts import views
+from backend.care.access import Allow, allows
 
 urlpatterns = [
     path("signup/", views.sign_up, name="signup"),
     path("settings/", views.settings_page, name="settings"),
     path("delete/", views.account_delete_page, name="account-delete"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Django's, with wrong old passwords counted as log-in's and reset emails capped.
+    path(
+        "password_change/",
+        allows(Allow.LOGIN)(views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
+    path(
+        "password_reset/",
+        allows(Allow.ANYONE)(views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     # Django's own views for logout (POST only) and the password reset flow.
     path("", include("django.contrib.auth.urls")),
 ]

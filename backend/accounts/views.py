@@ -1,12 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backend.accounts.forms import AccountDeleteForm, SettingsForm, SignUpForm
+from backend.accounts.forms import (
+    AccountDeleteForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SettingsForm,
+    SignUpForm,
+)
 from backend.accounts.services import account_delete, user_sign_up, user_update
 from backend.care.access import Allow, allows
 
@@ -18,6 +25,17 @@ def _next_url(request) -> str:
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return url if safe else ""
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
 
 
 @allows(Allow.ANYONE)
@@ -56,7 +74,7 @@ def settings_page(request):
 @allows(Allow.LOGIN)
 @require_http_methods(["POST"])
 def account_delete_page(request):
-    form = AccountDeleteForm(request.POST, user=request.user, prefix="delete")
+    form = AccountDeleteForm(request.POST, user=request.user, request=request, prefix="delete")
     if not form.is_valid():
         context = {"form": SettingsForm(instance=request.user), "delete_form": form}
         return render(request, "accounts/settings.html", context, status=400)

@@ -34,6 +34,7 @@ from backend.care.services import (
     therapist_revoke,
 )
 from backend.config.api import FIELD_ERRORS, InputSerializer, TimeZoneField
+from backend.config.throttles import PER_ACCOUNT_AND_ADDRESS
 
 
 class CarePersonSerializer(serializers.Serializer):
@@ -184,6 +185,9 @@ class InvitationCancelApi(APIView):
 
 class InvitationAcceptApi(APIView):
     allows = Allow.LOGIN
+    # A code is short enough to guess at speed: tries are counted per account and address.
+    throttle_classes = PER_ACCOUNT_AND_ADDRESS
+    throttle_scope = "invitation"
 
     class AcceptInputSerializer(InputSerializer):
         code = serializers.CharField(max_length=40)

@@ -1,3 +1,5 @@
+from math import ceil
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -43,6 +45,7 @@ from backend.care.services import (
     invitation_create,
     therapist_revoke,
 )
+from backend.config.throttles import page_throttle_wait
 
 ACCESS_LOG_PAGE = 50
 
@@ -120,6 +123,14 @@ def join(request):
     from_link = request.method == "GET" and "code" in request.GET
     code = (request.POST if request.method == "POST" else request.GET).get("code", "")[:40]
     if request.method == "POST":
+        # Counted with the API's tries: a code is short enough to guess at speed.
+        wait = page_throttle_wait(request, scope="invitation")
+        if wait is not None:
+            error = _("Too many tries. Try again in %(minutes)d minutes.") % {
+                "minutes": max(1, ceil(wait / 60))
+            }
+            context = {"error": error, "code": code, "from_link": False}
+            return render(request, "care/join.html", context, status=429)
         try:
             invitation = invitation_accept(code=code, user=request.user)
         except InvitationError as exc:

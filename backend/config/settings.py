@@ -223,7 +223,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "backend.config.api.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["backend.config.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_RATES": {"test_reminder": "10/hour"},
+    "DEFAULT_THROTTLE_RATES": {
+        "test_reminder": "10/hour",
+        # Invitation codes: tries per account, and per client address across accounts.
+        "invitation": "10/hour",
+        "invitation_address": "20/hour",
+    },
     # A database out of reach for a moment answers 503 with Retry-After, which clients retry.
     "EXCEPTION_HANDLER": "backend.web.errors.api_exception_handler",
 }
