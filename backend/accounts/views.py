@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,6 +28,11 @@ def _next_url(request) -> str:
     return url if safe else ""
 
 
+def _go_on(next_url: str, default: str) -> HttpResponseRedirect:
+    # A next that is no URL ("home", "-1") is taken as one, never as a view name to reverse.
+    return HttpResponseRedirect(next_url) if next_url else redirect(default)
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
 
@@ -43,14 +49,14 @@ class PasswordResetView(auth_views.PasswordResetView):
 def sign_up(request):
     next_url = _next_url(request)
     if request.user.is_authenticated:
-        return redirect(next_url or "home")
+        return _go_on(next_url, "home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = user_sign_up(**form.cleaned_data)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         # Whoever came for something else (an invitation link) goes there; their own plan
         # page still offers a first plan and the safety questions when they want them.
-        return redirect(next_url or "plan-start")
+        return _go_on(next_url, "plan-start")
     status = 400 if form.errors else 200
     context = {"form": form, "next": next_url}
     return render(request, "registration/sign_up.html", context, status=status)
