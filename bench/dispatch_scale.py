@@ -31,15 +31,15 @@ def one_pass(due_ids: list[int], at: datetime):
     from django.test.utils import CaptureQueriesContext
 
     from backend.plans.models import Schedule
-    from backend.reminders.dispatch import dispatch_due
     from backend.reminders.models import Occurrence
+    from backend.reminders.tasks import dispatch_pass
 
     day = at.date()
     Occurrence.objects.filter(schedule_id__in=due_ids, local_date=day).delete()
     Schedule.objects.filter(id__in=due_ids).update(next_day=day, next_due_at=at)
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
-        result = dispatch_due(now=at + timedelta(seconds=5))
+        result = dispatch_pass(now=at + timedelta(seconds=5))
         seconds = time.perf_counter() - start
     assert len(result.queued) == len(due_ids), (len(result.queued), len(due_ids))
     return seconds, list(queries)

@@ -85,10 +85,10 @@ def dispatcher(stop: threading.Event, passes: list[int]) -> None:
     from django.db import connections
     from django.utils import timezone
 
-    from backend.reminders.dispatch import dispatch_due
+    from backend.reminders.tasks import dispatch_pass
 
     while not stop.is_set():
-        dispatch_due(now=timezone.now())
+        dispatch_pass(now=timezone.now())
         passes.append(1)
         stop.wait(5)
     connections.close_all()

@@ -245,7 +245,7 @@ def run_tonus(
     work: Path,
     profile: Path | None,
 ) -> dict:
-    from backend.reminders.dispatch import dispatch_due
+    from backend.reminders.tasks import dispatch_pass
 
     sink.reset()
     ledger_clear()
@@ -260,7 +260,7 @@ def run_tonus(
         plan_for(due)
         time.sleep(max(0.0, due.timestamp() - time.time()))
         # What beat starts at the top of the minute; here in this process, as a dispatcher.
-        dispatched = dispatch_due(now=datetime.now(UTC))
+        dispatched = dispatch_pass(now=datetime.now(UTC))
         pass_seconds = time.time() - due.timestamp()
         deadline = time.monotonic() + max(300, people / 50)
         while sink.count() < people and time.monotonic() < deadline:

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from backend.accounts.models import User
+from backend.care.models import CareRelation, TherapistAccess
+from backend.care.services import dependent_create
 from backend.config.celery import app as celery_app
 from tests.support.push_receiver import PushReceiver
 from tests.support.worker import WorkerProcess
@@ -113,3 +115,27 @@ def celery_worker(_worker_process):
             break
         time.sleep(0.2)
     celery_app.conf.task_default_queue = unconsumed
+
+
+# A household around `person`: their child, their therapist, a second parent of the child.
+@pytest.fixture
+def child(person):
+    return dependent_create(caregiver=person, name="Emily", time_zone="Europe/London")
+
+
+@pytest.fixture
+def therapist(make_person):
+    return make_person("therapist@example.com")
+
+
+@pytest.fixture
+def with_therapist(person, therapist):
+    TherapistAccess.objects.create(therapist=therapist, person=person)
+    return therapist
+
+
+@pytest.fixture
+def second_parent(make_person, child):
+    parent = make_person("parent2@example.com")
+    CareRelation.objects.create(caregiver=parent, person=child)
+    return parent

@@ -2,12 +2,10 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
@@ -15,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
 
-from backend.accounts.export import person_data_json, person_data_zip
 from backend.accounts.models import User, paused_until_validate
 from backend.accounts.services import (
     TooManyPasswordTries,
@@ -24,9 +21,8 @@ from backend.accounts.services import (
     user_sign_up,
     user_update,
 )
-from backend.care.access import Allow
-from backend.config.api import InputSerializer, TimeZoneField
-from backend.plans.api import LocalTimeField
+from backend.shared.access import Allow
+from backend.shared.api import InputSerializer, LocalTimeField, TimeZoneField
 
 
 class PersonSerializer(serializers.Serializer):
@@ -155,39 +151,3 @@ class AccountDeleteApi(APIView):
         logout(request)
         account_delete(user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class ExportApi(APIView):
-    """All the data Tonus holds about the person (or the child they care for): one JSON file,
-    or with `file=csv` a zip with one CSV file for each section of the JSON."""
-
-    allows = Allow.MANAGE
-
-    class ExportQuerySerializer(serializers.Serializer):
-        file = serializers.ChoiceField(
-            choices=["json", "csv"],
-            required=False,
-            default="json",
-            help_text="json: one file; csv: a zip with one CSV file for each kind of record.",
-        )
-
-    @extend_schema(
-        parameters=[ExportQuerySerializer],
-        responses={
-            (200, "application/json"): OpenApiTypes.OBJECT,
-            (200, "application/zip"): OpenApiTypes.BINARY,
-        },
-    )
-    def get(self, request):
-        person = request.person
-        query = self.ExportQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        if query.validated_data["file"] == "csv":
-            response = HttpResponse(person_data_zip(person=person), content_type="application/zip")
-            response["Content-Disposition"] = 'attachment; filename="tonus-data.zip"'
-            return response
-        response = HttpResponse(
-            person_data_json(person=person), content_type="application/json; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="tonus-data.json"'
-        return response

@@ -12,7 +12,7 @@ from django.utils import translation
 from webpush.models import SubscriptionInfo
 
 from backend.accounts.models import User
-from backend.plans.services import schedules_follow_person
+from backend.accounts.signals import reminder_times_changed
 
 
 @transaction.atomic
@@ -78,7 +78,7 @@ def user_update(*, user: User, **fields) -> User:
         user.save(update_fields=list(fields))
     if SCHEDULE_FIELDS & fields.keys():
         # A person who moves keeps their wall-clock times in the new zone.
-        schedules_follow_person(person=user)
+        reminder_times_changed.send(sender=User, person=user)
     return user
 
 

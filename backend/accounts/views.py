@@ -16,7 +16,7 @@ from backend.accounts.forms import (
     SignUpForm,
 )
 from backend.accounts.services import account_delete, user_sign_up, user_update
-from backend.care.access import Allow, allows
+from backend.shared.access import Allow, allows
 
 
 def _next_url(request) -> str:
@@ -33,6 +33,7 @@ def _go_on(next_url: str, default: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(next_url) if next_url else redirect(default)
 
 
+@allows(Allow.LOGIN)
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
 
@@ -40,6 +41,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().get_form_kwargs() | {"request": self.request}
 
 
+@allows(Allow.ANYONE)
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
 

@@ -5,16 +5,14 @@ who invited them as caregiver), or, read-only, for a patient who granted them th
 The choice is kept in the session (the switcher) or, for API clients, given in the
 X-Tonus-Person header.
 
-Every page and API view declares what it allows (`Allow`): pages with the `allows` decorator,
-API views with an `allows` attribute read by the `ActingPerson` permission class, which is
-DRF's default. The decision is made on the resolved view, never on the request's path.
+Every page and API view declares what it allows (backend.shared.access): pages with the
+`allows` decorator, checked here by the middleware on the resolved view; API views with an
+`allows` attribute, checked by the `ActingPerson` permission class, DRF's default, once DRF
+has authenticated the request. Nothing is decided on the request's path.
 Someone outside the circle is answered 404, so that a person's existence does not leak; a
 therapist's writes are refused with 403, except where a view allows them (notes and
 suggestions); each look a therapist takes is written to the person's access log.
 """
-
-import enum
-from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
@@ -26,22 +24,15 @@ from rest_framework.permissions import BasePermission
 
 from backend.accounts.models import User
 from backend.care.models import AccessLogEntry
+from backend.shared.access import Allow, declared, level_for
 
 SESSION_KEY = "tonus_person"
 HEADER = "X-Tonus-Person"
 
 SELF, CAREGIVER, THERAPIST = "self", "caregiver", "therapist"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-class Allow(enum.Enum):
-    """What a view allows, from the most open to the most closed."""
-
-    ANYONE = "anyone"  # no login: a secret token or nothing personal is the key
-    LOGIN = "login"  # the login's own things (settings, phones, joining a circle)
-    THERAPIST_READS = "therapist reads"  # the circle; a therapist only reads
-    THERAPIST_WRITES = "therapist writes"  # notes and suggestions: only a therapist writes
-    MANAGE = "manage"  # the person and their caregivers; a therapist is not let in
+# Views of Django (log-in, password reset, the admin) decide for themselves.
+THIRD_PARTY = ("django.",)
 
 
 def people_in_care_of(user: User) -> QuerySet[User]:
@@ -96,6 +87,14 @@ def access_log_record_many(*, therapist: User, people: list[User], path: str) ->
     )
 
 
+def acting_role(request) -> str | None:
+    """The login's role for the acting person: set by the check, or worked out on views that
+    allow the login's own things."""
+    if getattr(request, "role", None) is None:
+        request.role = role_for(request.user, request.person)
+    return request.role
+
+
 def _reachable(user: User, person_id: int) -> User | None:
     return (
         people_in_care_of(user).filter(id=person_id).first()
@@ -127,19 +126,12 @@ def person_switch(request, person_id: int) -> User:
     return person
 
 
-def _level(allows, method: str) -> Allow:
-    """A view allows one level, or one per HTTP method ({"GET": ..., "*": ...})."""
-    if isinstance(allows, Allow):
-        return allows
-    return allows.get(method, allows.get("*"))
-
-
 def access_check(request, *, user: User, allows) -> None:
     """Lets the request through or raises 404/403; sets request.person and request.role.
 
     `request` may be Django's or DRF's; both get the same acting person.
     """
-    level = _level(allows, request.method)
+    level = level_for(allows, request.method)
     if level in (Allow.ANYONE, Allow.LOGIN):
         return
     person = person_for_request(request, user)
@@ -159,32 +151,14 @@ def access_check(request, *, user: User, allows) -> None:
         )
 
 
-def allows(allowed):
-    """Declares what a page allows; every level but ANYONE also requires a login."""
-
-    def decorate(view):
-        @wraps(view)
-        def checked(request, *args, **kwargs):
-            if _level(allowed, request.method) is not Allow.ANYONE:
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                access_check(request, user=request.user, allows=allowed)
-            return view(request, *args, **kwargs)
-
-        checked.allows = allowed
-        return checked
-
-    return decorate
-
-
 class ActingPerson(BasePermission):
     """DRF's default permission: the view's `allows` decides, as `allows` does for pages."""
 
     def has_permission(self, request, view) -> bool:
-        allowed = getattr(view, "allows", None)
+        allowed = declared(view)
         if allowed is None:
             raise ImproperlyConfigured(f"{type(view).__name__} does not declare `allows`.")
-        if _level(allowed, request.method) is Allow.ANYONE:
+        if level_for(allowed, request.method) is Allow.ANYONE:
             return True
         if not (request.user and request.user.is_authenticated):
             return False
@@ -193,9 +167,9 @@ class ActingPerson(BasePermission):
 
 
 class ActingPersonMiddleware:
-    """request.person for every signed-in request (the pages' banner and time zone), resolved
-    when first read. Views that allow more than the login's own things have it, and
-    request.role, set by the check instead."""
+    """Checks each page against what it declares, and gives every signed-in request
+    request.person (the pages' banner and time zone), resolved when first read. Views that
+    allow more than the login's own things have it, and request.role, set by the check."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -206,3 +180,18 @@ class ActingPersonMiddleware:
         else:
             request.person = None
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if hasattr(view_func, "cls"):
+            return None  # a DRF view: ActingPerson decides, after DRF has authenticated
+        allowed = declared(view_func)
+        if allowed is None:
+            if view_func.__module__.startswith(THIRD_PARTY):
+                return None
+            raise ImproperlyConfigured(f"{view_func.__qualname__} does not declare `allows`.")
+        if level_for(allowed, request.method) is Allow.ANYONE:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        access_check(request, user=request.user, allows=allowed)
+        return None

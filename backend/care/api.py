@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from timezone_field.rest_framework import TimeZoneSerializerField
 
 from backend.accounts.services import user_update
-from backend.care.access import Allow, person_in_care_of
+from backend.care.access import person_in_care_of
 from backend.care.models import Invitation
 from backend.care.selectors import (
     access_log_entries,
@@ -33,8 +33,9 @@ from backend.care.services import (
     invitation_create,
     therapist_revoke,
 )
-from backend.config.api import FIELD_ERRORS, InputSerializer, TimeZoneField
-from backend.config.throttles import PER_ACCOUNT_AND_ADDRESS
+from backend.shared.access import Allow
+from backend.shared.api import FIELD_ERRORS, InputSerializer, TimeZoneField
+from backend.shared.throttles import PER_ACCOUNT_AND_ADDRESS
 
 
 class CarePersonSerializer(serializers.Serializer):

@@ -1,6 +1,4 @@
-from functools import cache
-
-from backend.care.access import role_for
+from backend.care.access import acting_role
 
 
 def acting(request):
@@ -8,11 +6,4 @@ def acting(request):
     if not getattr(request, "person", None):
         return {}
 
-    @cache
-    def acting_role():
-        # Set by the access check on views that act for someone; worked out for the rest.
-        if getattr(request, "role", None) is not None:
-            return request.role
-        return role_for(request.user, request.person)
-
-    return {"acting_role": acting_role}
+    return {"acting_role": lambda: acting_role(request)}

@@ -11,24 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backend.accounts.services import user_update
-from backend.care.access import (
-    SESSION_KEY,
-    Allow,
-    access_log_record_many,
-    allows,
-    person_switch,
-    role_for,
-)
+from backend.care.access import CAREGIVER, SESSION_KEY, acting_role, person_switch, role_for
 from backend.care.forms import AccessLogFilterForm, DependentForm
 from backend.care.models import Invitation
 from backend.care.selectors import (
-    FLAG_LABELS,
     access_log_entries,
     access_log_lines,
     access_log_of,
     access_log_who,
     caregivers_of,
-    dashboard_rows,
     dependent_in_care_of,
     invitations_pending,
     people_for,
@@ -45,7 +36,8 @@ from backend.care.services import (
     invitation_create,
     therapist_revoke,
 )
-from backend.config.throttles import page_throttle_wait
+from backend.shared.access import Allow, allows
+from backend.shared.throttles import page_throttle_wait
 
 ACCESS_LOG_PAGE = 50
 
@@ -67,7 +59,7 @@ def care_page(request):
 
 def _care_context(request, *, form=None, profile_form=None) -> dict:
     person = request.person
-    role = role_for(request.user, person)
+    role = acting_role(request)
     managing = role in ("self", "caregiver")
     if profile_form is None and person.is_dependent and role == "caregiver":
         profile_form = DependentForm(instance=person, prefix="profile")
@@ -177,24 +169,12 @@ def access_log_page(request):
     return render(request, "care/access_log.html", context)
 
 
-@allows(Allow.LOGIN)
-def patients(request):
-    """The therapist dashboard: people who granted access, those who need attention first."""
-    rows = dashboard_rows(therapist=request.user, now=timezone.now())
-    # The therapist's own page, so the access check logs no one; yet it shows
-    # each person's adherence, last check-in and flags: a look at each of them.
-    access_log_record_many(
-        therapist=request.user, people=[row.person for row in rows], path=request.path_info
-    )
-    return render(request, "care/patients.html", {"rows": rows, "flag_labels": FLAG_LABELS})
-
-
 @allows(Allow.MANAGE)
 @require_POST
 def leave(request):
     """The caregiver steps out of the circle of the person they are managing."""
     person = request.person
-    if request.role != "caregiver":
+    if acting_role(request) != CAREGIVER:
         raise Http404
     try:
         caregiver_leave(caregiver=request.user, person=person)

@@ -12,17 +12,17 @@ from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.care.access import Allow
 from backend.checkins.export import checkins_from_csv, checkins_to_csv
 from backend.checkins.messages import ESTIMATE_LABEL, plan_check_estimate, plan_check_guidance
 from backend.checkins.models import CheckIn, RangeChange, Tone
 from backend.checkins.plan_check import plan_check
 from backend.checkins.selectors import checkins_for_person, trend_for_person
 from backend.checkins.services import baseline_reset, checkin_create, note_add
-from backend.config.api import InputSerializer
-from backend.config.parsers import SizeLimitMixin
 from backend.plans.models import Technique
 from backend.reminders.selectors import occurrences_for_person
+from backend.shared.access import Allow
+from backend.shared.api import InputSerializer
+from backend.shared.parsers import SizeLimitMixin
 
 TONE_BY_LABEL = {tone.label: tone.value for tone in Tone}
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)

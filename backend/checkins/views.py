@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.care.access import THERAPIST, Allow, allows
+from backend.care.access import THERAPIST, acting_role
 from backend.checkins.forms import CheckInForm, NoteForm, PlanCheckForm
 from backend.checkins.messages import plan_check_estimate, plan_check_guidance
 from backend.checkins.models import Flag, Tone
@@ -23,6 +23,7 @@ from backend.checkins.services import (
 )
 from backend.plans.selectors import massage_plan_of
 from backend.reminders.selectors import occurrences_for_person
+from backend.shared.access import Allow, allows
 
 
 def _occurrence_from_query(request):
@@ -182,7 +183,7 @@ def _trend(request):
         "recent_checkins": checkins_for_person(person=person)
         .prefetch_related("therapist_notes")
         .order_by("-recorded_at", "-id")[:5],
-        "note_form": NoteForm() if request.role == THERAPIST else None,
+        "note_form": NoteForm() if acting_role(request) == THERAPIST else None,
     }
     status = 400 if context["plan_check"]["form"].errors else 200
     return render(request, "checkins/trend.html", context, status=status)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from backend.care.access import Allow, allows
 from backend.reminders.selectors import dispatcher_trouble
+from backend.shared.access import Allow, allows
 
 TIMEOUT_SECONDS = 2
 

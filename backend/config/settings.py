@@ -64,6 +64,8 @@ LOCAL_APPS = [
     "backend.checkins",
     "backend.care",
     "backend.web",
+    "backend.dashboard",
+    "backend.export",
 ]
 # The admin comes last: its registration/ templates would otherwise hide ours, and people
 # resetting a password would get the admin's pages instead of Tonus's.
@@ -220,9 +222,9 @@ REST_FRAMEWORK = {
     # The PWA and the API share one session; DRF's SessionAuthentication enforces CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["backend.care.access.ActingPerson"],
-    "DEFAULT_SCHEMA_CLASS": "backend.config.api.ApiSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.shared.api.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["backend.config.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["backend.shared.parsers.JSONParser"],
     "DEFAULT_THROTTLE_RATES": {
         "test_reminder": "10/hour",
         # Invitation codes: tries per account, and per client address across accounts.

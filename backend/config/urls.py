@@ -6,6 +6,7 @@ from backend.accounts import api as accounts_api
 from backend.care import api as care_api
 from backend.checkins import api as checkins_api
 from backend.config.health import healthz
+from backend.export import api as export_api
 from backend.plans import api as plans_api
 from backend.reminders import api as reminders_api
 from backend.reminders import views as reminders_views
@@ -14,7 +15,7 @@ api_v1 = [
     path("accounts/signup/", accounts_api.SignUpApi.as_view(), name="api-signup"),
     path("accounts/me/", accounts_api.MeApi.as_view(), name="api-me"),
     path("accounts/delete/", accounts_api.AccountDeleteApi.as_view(), name="api-account-delete"),
-    path("export/", accounts_api.ExportApi.as_view(), name="api-export"),
+    path("export/", export_api.ExportApi.as_view(), name="api-export"),
     path("plans/massage/", plans_api.MassagePlanApi.as_view(), name="api-massage-plan"),
     path("plans/stretches/", plans_api.StretchRoutineApi.as_view(), name="api-stretch-routine"),
     path("plans/proposals/", plans_api.ProposalApi.as_view(), name="api-proposals"),
@@ -69,7 +70,7 @@ api_v1 = [
     path("checkins/import/", checkins_api.CheckInImportApi.as_view(), name="api-checkins-import"),
     path("trends/", checkins_api.TrendApi.as_view(), name="api-trends"),
     path("plan-check/", checkins_api.PlanCheckApi.as_view(), name="api-plan-check"),
-    path("reminders/test/", reminders_api.TestReminderApi.as_view(), name="api-test-reminder"),
+    path("reminders/test/", reminders_api.ReminderTestApi.as_view(), name="api-test-reminder"),
     path(
         "reminders/action/", reminders_api.OccurrenceActionApi.as_view(), name="api-reminder-action"
     ),
@@ -86,6 +87,7 @@ urlpatterns = [
     path("accounts/", include("backend.accounts.urls")),
     path("plans/", include("backend.plans.urls")),
     path("care/", include("backend.care.urls")),
+    path("", include("backend.dashboard.urls")),
     path("checkins/", include("backend.checkins.urls")),
     path("", include("backend.reminders.urls")),
     path("calendar/<str:token>.ics", reminders_views.calendar_feed, name="calendar-feed"),
@@ -98,6 +100,6 @@ urlpatterns = [
 # A database error outside a view (say, while loading the session) answers 503, not 500.
 handler500 = "backend.web.errors.server_error"
 # Under /api/, Django's own 400, 403 and 404 answer in JSON like the rest of the API.
-handler400 = "backend.config.api.bad_request"
-handler403 = "backend.config.api.permission_denied"
-handler404 = "backend.config.api.page_not_found"
+handler400 = "backend.shared.api.bad_request"
+handler403 = "backend.shared.api.permission_denied"
+handler404 = "backend.shared.api.page_not_found"

@@ -4,14 +4,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.care.access import Allow
-from backend.config.api import InputSerializer, ModelInputSerializer
 from backend.plans.models import GivenBy, Proposal, SafetyScreen, Side, Technique
 from backend.plans.selectors import (
     massage_plan_of,
@@ -31,26 +29,16 @@ from backend.plans.services import (
     stretch_routine_delete,
     stretch_routine_save,
 )
+from backend.shared.access import Allow
+from backend.shared.api import InputSerializer, LocalTimeField, ModelInputSerializer
 
 # A plan this young is still in its first sessions, which should stay short.
 FIRST_WEEKS = timedelta(weeks=2)
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-TIME_FORMAT = "%H:%M"
 
 
 def _service_errors(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(error.message_dict)
-
-
-# OpenAPI's "time" format is HH:MM:SS with a zone: say what this field really takes.
-@extend_schema_field(
-    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "18:30"}
-)
-class LocalTimeField(serializers.TimeField):
-    """A wall time as "HH:MM", 00:00 to 23:59."""
-
-    def __init__(self, **kwargs):
-        super().__init__(format=TIME_FORMAT, input_formats=[TIME_FORMAT], **kwargs)
 
 
 class ScheduleSerializer(serializers.Serializer):

@@ -5,6 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
 
+class Hold(models.TextChoices):
+    """Why a reminder is not sent: the person paused them, or the safety screen asks for a
+    clinician's word before massage."""
+
+    PAUSED = "paused", _("Reminders paused")
+    SAFETY_HOLD = "safety_hold", _("Held until a clinician says massage is safe")
+
+
 class Technique(models.TextChoices):
     MYOFASCIAL_RELEASE = "myofascial_release", _("Myofascial release")
     TRIGGER_POINT = "trigger_point", _("Trigger point therapy")

@@ -19,8 +19,8 @@ from backend.plans.models import (
     StretchRoutine,
     Technique,
 )
+from backend.plans.occurrences import first_after
 from backend.plans.selectors import safety_screen_latest, schedule_rule
-from backend.reminders.occurrences import first_after
 
 # Clinical guidance: start short to gauge tolerance.
 FIRST_SESSION_MINUTES = (15, 20)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.care.access import THERAPIST, Allow, allows
+from backend.care.access import THERAPIST, acting_role
 from backend.plans.forms import (
     MassagePlanForm,
     ProposalForm,
@@ -31,11 +31,12 @@ from backend.plans.services import (
     safety_screen_record,
     stretch_routine_save,
 )
+from backend.shared.access import Allow, allows
 
 
 def _overview(request, proposal_form=None, status=200):
     person = request.person
-    is_therapist = request.role == THERAPIST
+    is_therapist = acting_role(request) == THERAPIST
     return render(
         request,
         "plans/overview.html",

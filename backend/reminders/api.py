@@ -11,8 +11,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from backend.care.access import Allow
-from backend.config.api import FIELD_ERRORS, NOT_FOUND, InputSerializer
 from backend.reminders.calendar import calendar_feed_disable, calendar_feed_enable
 from backend.reminders.endpoints import endpoint_refusal
 from backend.reminders.messages import action_token_occurrence_id
@@ -29,8 +27,10 @@ from backend.reminders.services import (
     device_unsubscribe,
     occurrence_done,
     occurrence_snooze,
-    trial_reminder_send,
 )
+from backend.reminders.tasks import reminder_test_queue
+from backend.shared.access import Allow
+from backend.shared.api import FIELD_ERRORS, NOT_FOUND, InputSerializer
 
 # Keys as PushSubscription.toJSON() gives them: base64url, with or without padding.
 P256DH_PATTERN = r"^[A-Za-z0-9_-]{87}=?$"  # 65 bytes: an uncompressed P-256 point
@@ -140,7 +140,7 @@ class DeviceApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TestReminderApi(APIView):
+class ReminderTestApi(APIView):
     allows = Allow.LOGIN
 
     throttle_classes = [ScopedRateThrottle]
@@ -149,12 +149,12 @@ class TestReminderApi(APIView):
     @extend_schema(
         request=None,
         responses={
-            202: inline_serializer("TestReminderQueued", {"devices": serializers.IntegerField()}),
-            400: inline_serializer("TestReminderNoDevice", {"detail": serializers.CharField()}),
+            202: inline_serializer("ReminderTestQueued", {"devices": serializers.IntegerField()}),
+            400: inline_serializer("ReminderTestNoDevice", {"detail": serializers.CharField()}),
         },
     )
     def post(self, request):
-        devices = trial_reminder_send(user=request.user)
+        devices = reminder_test_queue(user=request.user)
         if devices == 0:
             return Response(
                 {"detail": _("Turn on reminders on this device first.")},

@@ -9,10 +9,10 @@ from icalendar import Calendar, Event, vRecur
 
 from backend.accounts.models import User
 from backend.plans.models import Schedule
+from backend.plans.occurrences import due_at, local_instant, next_day
 from backend.plans.selectors import schedule_rule
 from backend.reminders.messages import massage_text, stretch_text
 from backend.reminders.models import CalendarFeed
-from backend.reminders.occurrences import due_at, local_instant, next_day
 
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 # Days ahead checked for instants the recurrence rule alone would get wrong.

@@ -7,6 +7,7 @@ deliveries with many requests in flight, writing their results a few dozen rows 
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 from webpush.models import SubscriptionInfo
 
 from backend.plans.models import Schedule
-from backend.reminders.dispatch import chunks, nudge_time, update_grouped
+from backend.reminders.follow_ups import nudge_time
 from backend.reminders.messages import reminder_payload, topic
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
 from backend.reminders.push import (
@@ -31,6 +32,7 @@ from backend.reminders.push import (
 )
 from backend.reminders.selectors import device_owner_languages, reminder_devices
 from backend.reminders.tallies import FAILED, PRUNED, SENT, tally_add
+from backend.shared.batches import update_grouped
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,11 @@ FLUSH_EVERY = 100
 FLUSH_SECONDS = 0.2
 
 
-def occurrences_send(*, occurrence_ids: list[int], kind: str) -> list[int]:
-    """Create one delivery per device of each occurrence and queue them. Returns the new ids.
+def occurrences_send(
+    *, occurrence_ids: list[int], kind: str, queue: Callable[[list[int]], None]
+) -> list[int]:
+    """Create one delivery per device of each occurrence and queue them with `queue` once
+    committed. Returns the new ids.
 
     A repeated call (a redelivered task) finds the deliveries already there and adds none.
     """
@@ -69,7 +74,7 @@ def occurrences_send(*, occurrence_ids: list[int], kind: str) -> list[int]:
             if (o.id, device_id) not in existing
         )
         created_ids = [delivery.id for delivery in created]
-        transaction.on_commit(lambda: deliveries_queue(created_ids))
+        transaction.on_commit(lambda: queue(created_ids))
     return created_ids
 
 
@@ -94,13 +99,6 @@ def _start_sending(occurrences: list[Occurrence], kind: str, now: datetime) -> l
         fields = [FOLLOW_UP_FIELDS[kind]]
     update_grouped(Occurrence, live, fields)
     return live
-
-
-def deliveries_queue(delivery_ids: list[int], countdown: float | None = None) -> None:
-    from backend.reminders.tasks import deliver
-
-    for batch in chunks(delivery_ids, settings.PUSH_BATCH_SIZE):
-        deliver.apply_async((batch,), countdown=countdown)
 
 
 def _expires_at(delivery: Delivery) -> datetime:

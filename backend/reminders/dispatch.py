@@ -8,31 +8,42 @@ one row however often a pass is repeated.
 
 import logging
 import time as clock
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from backend.plans.models import SafetyScreen, Schedule
-from backend.plans.selectors import quiet_hours_of, schedule_rule
+from backend.plans.models import Schedule
+from backend.plans.occurrences import due_at, due_until, is_too_late, next_day
+from backend.plans.selectors import (
+    hold_of,
+    people_held_by_screen,
+    schedule_rule,
+)
 from backend.reminders.models import Delivery, DispatchPass, Occurrence
-from backend.reminders.occurrences import Rule, due_at, due_until, is_too_late, next_day
 from backend.reminders.tallies import FAILED, PRUNED, SENT, tallies_read, tallies_since
+from backend.shared.batches import update_grouped
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-FAN_OUT_BATCH = 200
-# The next-morning nudge for a massage session that was neither done nor checked in.
-NUDGE_AT = time(9, 0)
-SNOOZE = timedelta(minutes=15)
 # A pending delivery this far past its planned try, or an occurrence pending this long after
 # it was claimed, has lost its task (a worker died, or the broker restarted empty): queue it
 # again. Longer than any retry countdown.
 STALLED_AFTER = timedelta(minutes=10)
 # Pass records older than this are deleted by later passes.
 PASSES_KEPT_FOR = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Queues:
+    """How a pass hands work to the workers. Given by the tasks module, which stands above
+    this one: occurrences(ids, kind) for fan-out, deliveries(ids) for sending."""
+
+    occurrences: Callable[[list[int], str], None]
+    deliveries: Callable[[list[int]], None]
 
 
 @dataclass
@@ -47,47 +58,19 @@ class PassResult:
     resent: list[int] = field(default_factory=list)  # occurrence ids whose fan-out was lost
 
 
-def chunks(ids: list[int], size: int) -> list[list[int]]:
-    return [ids[start : start + size] for start in range(0, len(ids), size)]
-
-
-def update_grouped(model, objects: list, fields: list[str]) -> None:
-    """Save `fields` of `objects` with one UPDATE per distinct set of values. A busy minute's
-    rows mostly share them (the same local time, the same next day), and Django's bulk_update
-    spends longer building its CASE per row than the database spends writing."""
-    groups: dict[tuple, list[int]] = {}
-    for obj in objects:
-        groups.setdefault(tuple(getattr(obj, name) for name in fields), []).append(obj.pk)
-    for values, ids in groups.items():
-        model.objects.filter(pk__in=ids).update(**dict(zip(fields, values, strict=True)))
-
-
-def _held_people(person_ids: set[int]) -> set[int]:
-    """People whose latest safety screen has a "yes": their massage reminders wait."""
-    latest: dict[int, bool] = {}
-    for screen in SafetyScreen.objects.filter(person_id__in=person_ids).order_by(
-        "person_id", "-answered_at", "-id"
-    ):
-        latest.setdefault(screen.person_id, screen.positive)
-    return {person_id for person_id, positive in latest.items() if positive}
-
-
-def nudge_time(occurrence: Occurrence, person) -> datetime:
-    rule = Rule(at=NUDGE_AT, zone=occurrence.schedule.time_zone, quiet=quiet_hours_of(person))
-    return due_at(rule, occurrence.local_date + timedelta(days=1))
-
-
-def _fate(schedule: Schedule, day, due: datetime, now: datetime, held: set[int]):
-    if schedule.person.is_paused_on(day):
-        return Occurrence.Status.SKIPPED, Occurrence.SkipReason.PAUSED
-    if schedule.kind == Schedule.Kind.MASSAGE and schedule.person_id in held:
-        return Occurrence.Status.SKIPPED, Occurrence.SkipReason.SAFETY_HOLD
+def _status_on_claim(schedule: Schedule, day, due: datetime, now: datetime, held: set[int]):
+    """The new occurrence's status and skip reason: held, too late to send, or due."""
+    hold = hold_of(
+        person=schedule.person, kind=schedule.kind, day=day, screen_holds=schedule.person_id in held
+    )
+    if hold:
+        return Occurrence.Status.SKIPPED, hold
     if is_too_late(due, now):
         return Occurrence.Status.MISSED, ""
     return Occurrence.Status.PENDING, ""
 
 
-def _claim_schedules(now: datetime, result: PassResult) -> bool:
+def _claim_schedules(now: datetime, result: PassResult, queues: Queues) -> bool:
     with transaction.atomic():
         schedules = list(
             Schedule.objects.select_for_update(skip_locked=True, of=("self",))
@@ -97,12 +80,14 @@ def _claim_schedules(now: datetime, result: PassResult) -> bool:
         )
         if not schedules:
             return False
-        held = _held_people({s.person_id for s in schedules if s.kind == Schedule.Kind.MASSAGE})
+        held = people_held_by_screen(
+            person_ids={s.person_id for s in schedules if s.kind == Schedule.Kind.MASSAGE}
+        )
         planned = []
         for schedule in schedules:
             rule = schedule_rule(schedule, schedule.person)
             for day, due in due_until(rule, schedule.next_day, now):
-                status, reason = _fate(schedule, day, due, now, held)
+                status, reason = _status_on_claim(schedule, day, due, now, held)
                 planned.append(
                     Occurrence(
                         schedule=schedule,
@@ -132,11 +117,13 @@ def _claim_schedules(now: datetime, result: PassResult) -> bool:
         result.skipped += sum(o.status == Occurrence.Status.SKIPPED for o in new)
         update_grouped(Schedule, schedules, ["next_day", "next_due_at"])
         result.queued.extend(queued)
-        transaction.on_commit(lambda: _queue_occurrences(queued, Delivery.Kind.REMINDER))
+        transaction.on_commit(lambda: queues.occurrences(queued, Delivery.Kind.REMINDER))
     return True
 
 
-def _claim_follow_ups(now: datetime, field_name: str, kind: str, into: list[int]) -> bool:
+def _claim_follow_ups(
+    now: datetime, field_name: str, kind: str, into: list[int], queues: Queues
+) -> bool:
     """Snoozes and nudges: occurrences whose `field_name` instant has come."""
     with transaction.atomic():
         occurrences = list(
@@ -158,16 +145,14 @@ def _claim_follow_ups(now: datetime, field_name: str, kind: str, into: list[int]
         # task be lost, a pass after the lease runs out claims the follow-up again.
         Occurrence.objects.filter(id__in=wanted).update(**{field_name: now + STALLED_AFTER})
         into.extend(wanted)
-        transaction.on_commit(lambda: _queue_occurrences(wanted, kind))
+        transaction.on_commit(lambda: queues.occurrences(wanted, kind))
     return True
 
 
-def _requeue_stalled(now: datetime, result: PassResult) -> None:
+def _requeue_stalled(now: datetime, result: PassResult, queues: Queues) -> None:
     """Queue again what was claimed but whose task never ran: the task was lost with a killed
     worker, or with a broker that restarted empty. The ledger in the database, not the queue,
     says what is still owed; every task is safe to run twice."""
-    from backend.reminders.delivery import deliveries_queue
-
     # Leases, retry times and creation times were stamped with the real clock: they are
     # compared with it, even in a pass run "as if" at another time. Against a later "as if"
     # time a batch in flight, or a retry still waiting, would look lost and go out twice.
@@ -179,7 +164,7 @@ def _requeue_stalled(now: datetime, result: PassResult) -> None:
     )
     # The worker's claim compares this with its own clock, the real one.
     Delivery.objects.filter(id__in=stalled).update(next_attempt_at=real_now)
-    deliveries_queue(stalled)
+    queues.deliveries(stalled)
     result.requeued.extend(stalled)
 
     # Occurrences still pending long after they were claimed: their fan-out never ran.
@@ -198,31 +183,22 @@ def _requeue_stalled(now: datetime, result: PassResult) -> None:
         id__in=late, status=Occurrence.Status.PENDING
     ).update(status=Occurrence.Status.MISSED)
     resent = [occurrence_id for occurrence_id, _due in unsent if occurrence_id not in late]
-    _queue_occurrences(resent, Delivery.Kind.REMINDER)
+    queues.occurrences(resent, Delivery.Kind.REMINDER)
     result.resent.extend(resent)
 
 
-def _queue_occurrences(occurrence_ids: list[int], kind: str) -> None:
-    from backend.reminders.tasks import send_occurrences
-
-    # Some hundreds a task: a busy minute's fan-out still spreads over every worker, and
-    # queueing it costs little.
-    for batch in chunks(occurrence_ids, FAN_OUT_BATCH):
-        send_occurrences.delay(batch, kind)
-
-
-def dispatch_due(*, now: datetime) -> PassResult:
+def dispatch_due(*, now: datetime, queues: Queues) -> PassResult:
     """One dispatcher pass as if the time were `now`, recorded for operators."""
     record = DispatchPass.objects.create(started_at=timezone.now(), as_of=now)
     started = clock.monotonic()
     result = PassResult()
-    while _claim_schedules(now, result):
+    while _claim_schedules(now, result, queues):
         pass
-    while _claim_follow_ups(now, "snooze_due_at", Delivery.Kind.SNOOZE, result.snoozes):
+    while _claim_follow_ups(now, "snooze_due_at", Delivery.Kind.SNOOZE, result.snoozes, queues):
         pass
-    while _claim_follow_ups(now, "nudge_due_at", Delivery.Kind.NUDGE, result.nudges):
+    while _claim_follow_ups(now, "nudge_due_at", Delivery.Kind.NUDGE, result.nudges, queues):
         pass
-    _requeue_stalled(now, result)
+    _requeue_stalled(now, result, queues)
     _pass_record(record, result, seconds=clock.monotonic() - started)
     return result
 

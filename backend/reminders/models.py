@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from webpush.models import SubscriptionInfo
 
-from backend.plans.models import Schedule
+from backend.plans.models import Hold, Schedule
 
 
 class Occurrence(models.Model):
@@ -16,9 +16,7 @@ class Occurrence(models.Model):
         MISSED = "missed", _("Missed")  # found too late to be worth sending
         SKIPPED = "skipped", _("Skipped")  # paused, or held by the safety screen
 
-    class SkipReason(models.TextChoices):
-        PAUSED = "paused", _("Reminders paused")
-        SAFETY_HOLD = "safety_hold", _("Held until a clinician says massage is safe")
+    SkipReason = Hold
 
     # History outlives a removed session time: the occurrence keeps its kind and person.
     schedule = models.ForeignKey(

@@ -8,9 +8,9 @@ from webpush.models import PushInformation, SubscriptionInfo
 
 from backend.accounts.models import User
 from backend.plans.models import Schedule
-from backend.plans.selectors import safety_screen_latest, schedule_rule
+from backend.plans.occurrences import due_at, first_after, next_day
+from backend.plans.selectors import held_by_screen, hold_of, schedule_rule
 from backend.reminders.models import Delivery, DispatchPass, Occurrence
-from backend.reminders.occurrences import due_at, first_after, next_day
 
 
 def devices_for_person(*, user: User) -> QuerySet[SubscriptionInfo]:
@@ -83,29 +83,16 @@ class Upcoming:
     on_hold: str  # why it will not be sent, or ""
 
 
-def _massage_held(person: User) -> bool:
-    return (latest := safety_screen_latest(person=person)) is not None and latest.positive
-
-
-def _hold_reason(person: User, schedule: Schedule, day: date, massage_held: bool) -> str:
-    """Why a reminder on this day will not be sent, or ""."""
-    if person.is_paused_on(day):
-        return Occurrence.SkipReason.PAUSED
-    if massage_held and schedule.kind == Schedule.Kind.MASSAGE:
-        return Occurrence.SkipReason.SAFETY_HOLD
-    return ""
-
-
 def upcoming_reminders(*, user: User, now: datetime, days: int = 7) -> list[Upcoming]:
     """The person's reminders due in the next `days`, soonest first."""
     until = now + timedelta(days=days)
-    held = _massage_held(user)
+    held = held_by_screen(person=user)
     found = []
     for schedule in Schedule.objects.filter(person=user):
         rule = schedule_rule(schedule, user)
         day, due = first_after(rule, now)
         while due <= until:
-            reason = _hold_reason(user, schedule, day, held)
+            reason = hold_of(person=user, kind=schedule.kind, day=day, screen_holds=held)
             found.append(Upcoming(schedule=schedule, local_date=day, due_at=due, on_hold=reason))
             day = next_day(rule, day)
             due = due_at(rule, day)
@@ -127,7 +114,7 @@ class TodayItem:
 def today_for(*, person: User, now: datetime) -> list[TodayItem]:
     """The person's sessions and stretches on their local today, done or still to come."""
     today = now.astimezone(person.time_zone).date()
-    held = _massage_held(person)
+    held = held_by_screen(person=person)
     occurrences = {
         o.schedule_id: o
         for o in Occurrence.objects.filter(person=person, local_date=today, schedule__isnull=False)
@@ -144,7 +131,7 @@ def today_for(*, person: User, now: datetime) -> list[TodayItem]:
                 schedule=schedule,
                 due_at=due_at(rule, today),
                 occurrence=occurrences.get(schedule.id),
-                on_hold=_hold_reason(person, schedule, today, held),
+                on_hold=hold_of(person=person, kind=schedule.kind, day=today, screen_holds=held),
             )
         )
     return sorted(items, key=lambda item: item.due_at)

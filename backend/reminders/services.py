@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from webpush.models import PushInformation, SubscriptionInfo
 
 from backend.accounts.models import User
-from backend.reminders.dispatch import SNOOZE
+from backend.reminders.follow_ups import SNOOZE
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
 from backend.reminders.push import Device, DeviceGone, push_send
 from backend.reminders.selectors import device_name_from_agent, devices_for_person
@@ -62,7 +62,7 @@ def device_rename(*, subscription: SubscriptionInfo, name: str) -> DeviceInfo:
     return info
 
 
-def device_push(*, subscription_id: int, payload: dict) -> None:
+def reminder_test_push(*, subscription_id: int, payload: dict) -> None:
     """Send one message to one device; forget the device if its push service says it is gone.
 
     Raises PushError for the caller (a Celery task) to decide on retrying.
@@ -83,24 +83,13 @@ def device_push(*, subscription_id: int, payload: dict) -> None:
     logger.info("push sent to device %s", subscription_id)
 
 
-def trial_reminder_payload() -> dict:
+def reminder_test_payload() -> dict:
     return {
         "title": _("Tonus test reminder"),
         "body": _("Reminders work on this device."),
         "url": "/",
         "tag": "tonus-test",
     }
-
-
-def trial_reminder_send(*, user: User) -> int:
-    """Queue the test reminder to each of the person's devices. Returns how many."""
-    from backend.reminders.tasks import deliver_push
-
-    payload = trial_reminder_payload()
-    device_ids = list(devices_for_person(user=user).values_list("id", flat=True))
-    for device_id in device_ids:
-        deliver_push.delay_on_commit(device_id, payload)
-    return len(device_ids)
 
 
 def occurrence_done(*, occurrence: Occurrence, now: datetime | None = None) -> Occurrence:

@@ -1,24 +1,61 @@
-"""Thin Celery tasks: each takes ids and calls a service."""
+"""Thin Celery tasks, each taking ids and calling a service, and the functions that queue
+them. The modules below hand work to the workers only through the functions given to them
+here, so that none of them imports this one."""
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
-from backend.reminders.delivery import deliveries_queue, deliveries_send, occurrences_send
-from backend.reminders.dispatch import dispatch_due
+from backend.accounts.models import User
+from backend.reminders.delivery import deliveries_send, occurrences_send
+from backend.reminders.dispatch import PassResult, Queues, dispatch_due
 from backend.reminders.push import PushError
-from backend.reminders.services import device_push
+from backend.reminders.selectors import devices_for_person
+from backend.reminders.services import reminder_test_payload, reminder_test_push
+from backend.shared.batches import chunks
 
 MAX_RETRIES = 5
+# Some hundreds a task: a busy minute's fan-out still spreads over every worker, and queueing
+# it costs little.
+FAN_OUT_BATCH = 200
+
+
+def deliveries_queue(delivery_ids: list[int], countdown: float | None = None) -> None:
+    for batch in chunks(delivery_ids, settings.PUSH_BATCH_SIZE):
+        deliver.apply_async((batch,), countdown=countdown)
+
+
+def occurrences_queue(occurrence_ids: list[int], kind: str) -> None:
+    for batch in chunks(occurrence_ids, FAN_OUT_BATCH):
+        send_occurrences.delay(batch, kind)
+
+
+QUEUES = Queues(occurrences=occurrences_queue, deliveries=deliveries_queue)
+
+
+def dispatch_pass(*, now) -> PassResult:
+    """One dispatcher pass, as beat runs it and as `manage.py dispatch_reminders` does."""
+    return dispatch_due(now=now, queues=QUEUES)
+
+
+def reminder_test_queue(*, user: User) -> int:
+    """Queue the test reminder to each of the person's devices. Returns how many."""
+    payload = reminder_test_payload()
+    device_ids = list(devices_for_person(user=user).values_list("id", flat=True))
+    for device_id in device_ids:
+        reminder_test_send.delay_on_commit(device_id, payload)
+    return len(device_ids)
 
 
 @shared_task
 def dispatch_due_reminders() -> None:
-    dispatch_due(now=timezone.now())
+    dispatch_pass(now=timezone.now())
 
 
 @shared_task
-def send_occurrences(occurrence_ids: list[int], kind: str) -> None:
-    occurrences_send(occurrence_ids=occurrence_ids, kind=kind)
+def send_occurrences(occurrence_ids: list[int], kind: str) -> list[int]:
+    """Makes the deliveries of these occurrences and queues them; returns their ids."""
+    return occurrences_send(occurrence_ids=occurrence_ids, kind=kind, queue=deliveries_queue)
 
 
 @shared_task
@@ -29,10 +66,10 @@ def deliver(delivery_ids: list[int]) -> None:
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
-def deliver_push(self, subscription_id: int, payload: dict) -> None:
+def reminder_test_send(self, subscription_id: int, payload: dict) -> None:
     """The test reminder: one message to one device, outside the reminder ledger."""
     try:
-        device_push(subscription_id=subscription_id, payload=payload)
+        reminder_test_push(subscription_id=subscription_id, payload=payload)
     except PushError as exc:
         # Only a failure that another try can mend is retried; a rejected message never loops.
         if exc.permanent:

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.care.access import CAREGIVER, SELF, Allow, allows
+from backend.care.access import CAREGIVER, SELF, acting_role
 from backend.reminders.calendar import (
     calendar_feed_disable,
     calendar_feed_enable,
@@ -17,6 +17,7 @@ from backend.reminders.calendar import (
 from backend.reminders.models import CalendarFeed
 from backend.reminders.selectors import devices_with_info, occurrences_for_person
 from backend.reminders.services import device_remove, device_rename, occurrence_done
+from backend.shared.access import Allow, allows
 
 
 class DeviceRenameForm(forms.Form):
@@ -55,7 +56,7 @@ def occurrence_page(request, occurrence_id: int):
 
 def _devices(request, *, feed_url=None, status=200):
     # The calendar is only for those who manage the person: a therapist never sees it.
-    managing = request.role in (SELF, CAREGIVER)
+    managing = acting_role(request) in (SELF, CAREGIVER)
     context = {
         "devices": devices_with_info(user=request.user),
         "managing": managing,

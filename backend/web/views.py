@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from backend.care.access import Allow, allows
 from backend.plans.models import Schedule
 from backend.reminders.messages import massage_text, stretch_text
 from backend.reminders.selectors import today_for, upcoming_reminders
+from backend.shared.access import Allow, allows
 
 # What the service worker stores on install, so the app shell opens with no network.
 SHELL_ASSETS = [

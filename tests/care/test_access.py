@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from backend.care.access import Allow
+from backend.shared.access import Allow
 
 # Views of Django and of the schema library: the login's own things, or nothing personal.
 THIRD_PARTY = ("django.contrib.", "drf_spectacular.")

@@ -25,11 +25,11 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from backend.accounts.export import person_data
 from backend.care.models import AccessLogEntry, CareRelation, TherapistAccess
 from backend.care.services import dependent_create, invitation_create
 from backend.checkins.export import checkins_to_csv
 from backend.checkins.services import checkin_create, note_add
+from backend.export.person_data import person_data
 from backend.plans.models import Schedule
 from backend.plans.services import (
     SessionTime,

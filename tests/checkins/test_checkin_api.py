@@ -4,8 +4,8 @@ from datetime import UTC, datetime, time
 import pytest
 
 from backend.checkins.models import CheckIn, Flag
-from backend.reminders.dispatch import dispatch_due
 from backend.reminders.models import Occurrence
+from backend.reminders.tasks import dispatch_pass
 from tests.reminders.test_dispatch import stretches
 
 URL = "/api/v1/checkins/"
@@ -79,7 +79,7 @@ def test_a_bad_check_in_gets_a_400_naming_the_field_and_nothing_is_saved(api_as,
 @pytest.mark.django_db
 def test_a_check_in_for_someone_elses_reminder_is_refused(api_as, person, outsider):
     stretches(outsider, time(8, 0))
-    dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
+    dispatch_pass(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
     theirs = Occurrence.objects.get()
 
     response = api_as.post(URL, checkin(occurrence=theirs.id), format="json")
@@ -94,7 +94,7 @@ def test_a_check_in_for_someone_elses_reminder_is_refused(api_as, person, outsid
 @pytest.mark.django_db
 def test_a_check_in_from_a_reminder_marks_it_done(api_as, person):
     stretches(person, time(8, 0))
-    dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
+    dispatch_pass(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
     occurrence = Occurrence.objects.get()
 
     response = api_as.post(URL, checkin(occurrence=occurrence.id), format="json")

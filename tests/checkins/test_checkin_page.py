@@ -6,8 +6,8 @@ from datetime import UTC, datetime, time
 import pytest
 
 from backend.checkins.models import Baseline, CheckIn
-from backend.reminders.dispatch import dispatch_due
 from backend.reminders.models import Occurrence
+from backend.reminders.tasks import dispatch_pass
 from tests.reminders.test_dispatch import stretches
 
 URL = "/checkins/new/"
@@ -20,7 +20,7 @@ def form(**fields):
 @pytest.fixture
 def occurrence(person):
     stretches(person, time(8, 0))
-    dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))  # Monday 08:00 in Madrid
+    dispatch_pass(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))  # Monday 08:00 in Madrid
     return Occurrence.objects.get()
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from backend.checkins.export import COLUMNS
 from backend.checkins.models import CheckIn
-from backend.reminders.dispatch import dispatch_due
 from backend.reminders.models import Occurrence
+from backend.reminders.tasks import dispatch_pass
 from tests.reminders.test_dispatch import stretches
 
 FULL = {
@@ -39,7 +39,7 @@ def export(api_as) -> str:
 @pytest.mark.django_db
 def test_the_csv_export_round_trips_every_field(api_as, person):
     stretches(person, time(8, 0))
-    dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
+    dispatch_pass(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
     occurrence = Occurrence.objects.get()
     api_as.post(
         "/api/v1/checkins/",

@@ -15,8 +15,8 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from backend.checkins.models import CheckIn
-from backend.reminders.dispatch import dispatch_due
 from backend.reminders.models import Occurrence
+from backend.reminders.tasks import dispatch_pass
 from tests.reminders.test_dispatch import stretches
 from tests.support.waiting import wait_until
 
@@ -87,7 +87,7 @@ def test_a_check_in_sent_while_the_connection_was_cut_is_retried_and_stored_once
 
 def test_a_check_in_cut_off_while_being_stored_leaves_nothing_half_done(person, phone):
     stretches(person, time(8, 0))
-    [occurrence_id] = dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC)).queued
+    [occurrence_id] = dispatch_pass(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC)).queued
     body = checkin(occurrence=occurrence_id)
     pid = backend_pid()
     with admin_connection() as admin, admin_connection() as locker:

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from backend.checkins.models import CheckIn
 from backend.plans.models import SafetyScreen
 from backend.plans.services import safety_screen_record
-from backend.reminders.dispatch import dispatch_due
 from backend.reminders.models import Occurrence
 from backend.reminders.services import occurrence_done
+from backend.reminders.tasks import dispatch_pass
 from tests.reminders.test_dispatch import stretches
 
 URL = "/api/v1/trends/"
@@ -100,7 +100,7 @@ def test_a_reset_baseline_makes_the_next_check_in_the_reference(api_as, person):
 @pytest.mark.django_db
 def test_adherence_counts_sessions_and_stretch_days_done_against_planned(api_as, person):
     stretches(person, time(8, 0), time(20, 0))
-    dispatch_due(now=datetime(2027, 3, 3, 19, 30, tzinfo=UTC))  # Mon–Wed, 08:00 and 20:00 Madrid
+    dispatch_pass(now=datetime(2027, 3, 3, 19, 30, tzinfo=UTC))  # Mon–Wed, 08:00 and 20:00 Madrid
     for occurrence in Occurrence.objects.filter(local_date__day=1):
         occurrence_done(occurrence=occurrence)
 

@@ -15,7 +15,7 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
-from backend.reminders.dispatch import dispatch_due
+from backend.reminders.tasks import dispatch_pass
 from tests.conftest import ARTIFACTS, ROOT
 from tests.support.redis_server import free_port
 from tests.support.worker import test_database_url as database_url
@@ -113,7 +113,7 @@ def test_the_health_probe_names_what_is_wrong(gunicorn):
         assert before.returncode == 1
         assert "503" in before.stdout and "no dispatcher pass has finished yet" in before.stdout
 
-        dispatch_due(now=timezone.now())
+        dispatch_pass(now=timezone.now())
         after = web.probe()
         assert after.returncode == 0, after.stdout
         assert '"ok"' in after.stdout

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from backend.reminders.dispatch import dispatch_due
+from backend.reminders.tasks import dispatch_pass
 from tests.support.redis_server import free_port
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def test_it_answers_503_naming_the_dispatcher_until_a_pass_has_finished(client):
 
 
 def test_it_answers_200_to_anyone_and_is_never_cached(client, person):
-    dispatch_due(now=timezone.now())
+    dispatch_pass(now=timezone.now())
 
     response = client.get("/healthz")
 
@@ -35,7 +35,7 @@ def test_it_answers_200_to_anyone_and_is_never_cached(client, person):
 
 def test_three_minutes_without_a_finished_pass_is_trouble(client, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
-    dispatch_due(now=timezone.now())
+    dispatch_pass(now=timezone.now())
 
     time_machine.shift(timedelta(minutes=2, seconds=59))
     assert client.get("/healthz").status_code == 200
@@ -49,7 +49,7 @@ def test_three_minutes_without_a_finished_pass_is_trouble(client, time_machine):
 
 
 def test_it_names_redis_when_the_broker_does_not_answer(client, settings):
-    dispatch_due(now=timezone.now())
+    dispatch_pass(now=timezone.now())
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
 
     response = client.get("/healthz")
@@ -59,7 +59,7 @@ def test_it_names_redis_when_the_broker_does_not_answer(client, settings):
 
 
 def test_it_names_redis_when_the_cache_does_not_answer(client, settings):
-    dispatch_due(now=timezone.now())
+    dispatch_pass(now=timezone.now())
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -16,10 +16,9 @@ from backend.plans.services import (
     safety_screen_record,
     stretch_routine_save,
 )
-from backend.reminders.delivery import occurrences_send
-from backend.reminders.dispatch import dispatch_due
 from backend.reminders.models import Delivery, Occurrence
 from backend.reminders.services import occurrence_done
+from backend.reminders.tasks import dispatch_pass, send_occurrences
 from tests.plans.conftest import NO
 
 CALF = StretchInput(
@@ -49,7 +48,7 @@ def run_passes(start: datetime, *, until: datetime, every=timedelta(minutes=15))
     now = start
     while now < until:
         now += every
-        dispatch_due(now=now)
+        dispatch_pass(now=now)
 
 
 @pytest.mark.django_db
@@ -57,9 +56,9 @@ def test_a_pass_records_what_is_due_and_nothing_twice(person):
     stretches(person, time(8, 0))  # Madrid: 07:00 UTC in winter
     due = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)
 
-    early = dispatch_due(now=due - timedelta(seconds=1))
-    on_time = dispatch_due(now=due)
-    again = dispatch_due(now=due + timedelta(minutes=1))
+    early = dispatch_pass(now=due - timedelta(seconds=1))
+    on_time = dispatch_pass(now=due)
+    again = dispatch_pass(now=due + timedelta(minutes=1))
 
     assert early.queued == []
     assert len(on_time.queued) == 1
@@ -76,7 +75,7 @@ def test_a_pass_records_what_is_due_and_nothing_twice(person):
 def test_after_an_outage_recent_reminders_go_out_and_older_ones_are_missed(person):
     stretches(person, time(8, 0), time(9, 0))  # 07:00 and 08:00 UTC
 
-    result = dispatch_due(now=datetime(2027, 3, 1, 9, 30, tzinfo=UTC))
+    result = dispatch_pass(now=datetime(2027, 3, 1, 9, 30, tzinfo=UTC))
 
     by_time = {o.due_at.hour: o.status for o in Occurrence.objects.all()}
     assert by_time == {7: "missed", 8: "pending"}  # 2.5 h late: missed; 1.5 h: still sent
@@ -87,7 +86,7 @@ def test_after_an_outage_recent_reminders_go_out_and_older_ones_are_missed(perso
 def test_a_long_outage_records_every_day_it_missed(person):
     stretches(person, time(8, 0))
 
-    dispatch_due(now=datetime(2027, 3, 5, 7, 30, tzinfo=UTC))
+    dispatch_pass(now=datetime(2027, 3, 5, 7, 30, tzinfo=UTC))
 
     assert [(o.local_date.day, o.status) for o in Occurrence.objects.order_by("local_date")] == [
         (1, "missed"), (2, "missed"), (3, "missed"), (4, "missed"), (5, "pending"),
@@ -120,7 +119,7 @@ def test_a_holiday_pause_skips_reminders_until_it_ends(person):
     person.save()
 
     for day in (1, 2, 3):
-        dispatch_due(now=datetime(2027, 3, day, 7, 1, tzinfo=UTC))
+        dispatch_pass(now=datetime(2027, 3, day, 7, 1, tzinfo=UTC))
 
     statuses = [
         (o.local_date.day, o.status, o.skip_reason)
@@ -136,7 +135,7 @@ def test_a_yes_on_the_safety_screen_holds_massage_but_not_stretches(person):
     stretches(person, time(8, 0))
     safety_screen_record(person=person, **(NO | {"deep_vein_thrombosis": True}))
 
-    dispatch_due(now=datetime(2027, 3, 1, 7, 1, tzinfo=UTC))
+    dispatch_pass(now=datetime(2027, 3, 1, 7, 1, tzinfo=UTC))
 
     assert {(o.kind, o.status, o.skip_reason) for o in Occurrence.objects.all()} == {
         ("massage", "skipped", "safety_hold"),
@@ -153,9 +152,9 @@ def test_a_reminder_in_quiet_hours_waits_until_they_end(api_as, person):
     )
     stretches(person, time(6, 45))
 
-    dispatch_due(now=datetime(2027, 3, 1, 6, 29, tzinfo=UTC))
+    dispatch_pass(now=datetime(2027, 3, 1, 6, 29, tzinfo=UTC))
     assert not Occurrence.objects.exists()
-    dispatch_due(now=datetime(2027, 3, 1, 6, 30, tzinfo=UTC))  # 07:30 in Madrid
+    dispatch_pass(now=datetime(2027, 3, 1, 6, 30, tzinfo=UTC))  # 07:30 in Madrid
 
     assert Occurrence.objects.get().due_at == datetime(2027, 3, 1, 6, 30, tzinfo=UTC)
 
@@ -183,7 +182,7 @@ def test_two_dispatchers_at_once_never_claim_the_same_reminder(make_person):
     def run():
         barrier.wait()
         try:
-            results.append(dispatch_due(now=due))
+            results.append(dispatch_pass(now=due))
         finally:
             connection.close()
 
@@ -212,13 +211,13 @@ def test_the_command_runs_a_pass_as_if_it_were_another_time(person, capsys):
 def test_a_massage_session_left_unlogged_gets_one_gentle_nudge_next_morning(person):
     safety_screen_record(person=person, **NO)
     massage(person, (0, time(18, 0)))  # Monday 18:00 in Madrid
-    [occurrence_id] = dispatch_due(now=datetime(2027, 3, 1, 17, 0, tzinfo=UTC)).queued
-    occurrences_send(occurrence_ids=[occurrence_id], kind="reminder")  # what the worker does
+    [occurrence_id] = dispatch_pass(now=datetime(2027, 3, 1, 17, 0, tzinfo=UTC)).queued
+    send_occurrences([occurrence_id], "reminder")  # what the worker does
 
     occurrence = Occurrence.objects.get()
     assert occurrence.nudge_due_at == datetime(2027, 3, 2, 8, 0, tzinfo=UTC)  # 09:00 next day
-    first = dispatch_due(now=occurrence.nudge_due_at)
-    again = dispatch_due(now=occurrence.nudge_due_at + timedelta(minutes=5))
+    first = dispatch_pass(now=occurrence.nudge_due_at)
+    again = dispatch_pass(now=occurrence.nudge_due_at + timedelta(minutes=5))
 
     assert (first.nudges, again.nudges) == ([occurrence_id], [])
 
@@ -227,27 +226,27 @@ def test_a_massage_session_left_unlogged_gets_one_gentle_nudge_next_morning(pers
 def test_no_nudge_for_a_session_marked_done(person):
     safety_screen_record(person=person, **NO)
     massage(person, (0, time(18, 0)))
-    [occurrence_id] = dispatch_due(now=datetime(2027, 3, 1, 17, 0, tzinfo=UTC)).queued
-    occurrences_send(occurrence_ids=[occurrence_id], kind="reminder")
+    [occurrence_id] = dispatch_pass(now=datetime(2027, 3, 1, 17, 0, tzinfo=UTC)).queued
+    send_occurrences([occurrence_id], "reminder")
     occurrence_done(occurrence=Occurrence.objects.get())
 
-    assert dispatch_due(now=datetime(2027, 3, 2, 8, 0, tzinfo=UTC)).nudges == []
+    assert dispatch_pass(now=datetime(2027, 3, 2, 8, 0, tzinfo=UTC)).nudges == []
 
 
 @pytest.mark.django_db
 def test_a_snooze_whose_send_task_was_lost_is_claimed_again_once(person):
     stretches(person, time(8, 0))
-    [occurrence_id] = dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC)).queued
-    occurrences_send(occurrence_ids=[occurrence_id], kind="reminder")
+    [occurrence_id] = dispatch_pass(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC)).queued
+    send_occurrences([occurrence_id], "reminder")
     snooze_at = datetime(2027, 3, 1, 7, 15, tzinfo=UTC)
     Occurrence.objects.filter(id=occurrence_id).update(snooze_due_at=snooze_at)
 
-    claimed = dispatch_due(now=snooze_at).snoozes
+    claimed = dispatch_pass(now=snooze_at).snoozes
     # Its task never ran (lost with a worker, or with Redis): after ten minutes, again.
-    meanwhile = dispatch_due(now=snooze_at + timedelta(minutes=5)).snoozes
-    again = dispatch_due(now=snooze_at + timedelta(minutes=11)).snoozes
-    occurrences_send(occurrence_ids=[occurrence_id], kind="snooze")  # this time the worker ran it
-    after = dispatch_due(now=snooze_at + timedelta(minutes=30)).snoozes
+    meanwhile = dispatch_pass(now=snooze_at + timedelta(minutes=5)).snoozes
+    again = dispatch_pass(now=snooze_at + timedelta(minutes=11)).snoozes
+    send_occurrences([occurrence_id], "snooze")  # this time the worker ran it
+    after = dispatch_pass(now=snooze_at + timedelta(minutes=30)).snoozes
 
     assert (claimed, meanwhile, again, after) == ([occurrence_id], [], [occurrence_id], [])
     assert Occurrence.objects.get().snooze_due_at is None
@@ -259,7 +258,7 @@ def test_a_reminder_whose_send_task_was_lost_is_queued_again_or_missed(person, t
 
     def pass_at(instant: datetime):
         time_machine.move_to(instant, tick=False)
-        return dispatch_due(now=instant)
+        return dispatch_pass(now=instant)
 
     claimed = pass_at(datetime(2027, 3, 1, 8, 0, tzinfo=UTC)).queued
     # Neither task ran. Ten minutes on, both are queued again; past two hours, missed instead.
@@ -283,7 +282,7 @@ def test_a_pass_as_if_later_leaves_sends_in_flight_and_waiting_retries_alone(per
     now = timezone.now()
     due = (now + timedelta(minutes=50)).astimezone(person.time_zone)
     stretches(person, due.time().replace(second=0, microsecond=0), now=now)
-    queued = dispatch_due(now=now + timedelta(hours=1)).queued
+    queued = dispatch_pass(now=now + timedelta(hours=1)).queued
     device = SubscriptionInfo.objects.create(endpoint="https://push.example.net/p", auth="a")
     delivery = Delivery.objects.create(
         occurrence_id=queued[0],
@@ -291,7 +290,7 @@ def test_a_pass_as_if_later_leaves_sends_in_flight_and_waiting_retries_alone(per
         next_attempt_at=timezone.now() + timedelta(seconds=60),  # in flight, or a retry's wait
     )
 
-    later = dispatch_due(now=now + timedelta(hours=2))
+    later = dispatch_pass(now=now + timedelta(hours=2))
 
     assert (later.requeued, later.resent, later.missed) == ([], [], 0)
     delivery.refresh_from_db()

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from backend.reminders.dispatch import PASSES_KEPT_FOR, dispatch_due
+from backend.reminders.dispatch import PASSES_KEPT_FOR
 from backend.reminders.models import Delivery, DispatchPass
+from backend.reminders.tasks import dispatch_pass
 from tests.reminders.test_dispatch import stretches
 from tests.reminders.test_sending import subscribe
 from tests.support.waiting import wait_until
@@ -34,7 +35,7 @@ def test_a_pass_is_recorded_with_what_it_found(make_person, caplog):
     stretches(late, time(5, 0))
 
     with caplog.at_level(logging.INFO, logger="backend.reminders.dispatch"):
-        dispatch_due(now=DUE)
+        dispatch_pass(now=DUE)
 
     record = DispatchPass.objects.get()
     assert record.as_of == DUE
@@ -53,7 +54,7 @@ def test_an_empty_pass_is_recorded_too_and_old_records_go(person):
         as_of=timezone.now() - PASSES_KEPT_FOR,
     )
 
-    dispatch_due(now=timezone.now())
+    dispatch_pass(now=timezone.now())
 
     [record] = DispatchPass.objects.all()
     assert record.id != old.id
@@ -67,13 +68,13 @@ def test_the_next_pass_records_what_the_send_workers_did(person, receiver, celer
     due = timezone.now().replace(second=0, microsecond=0)
     stretches(person, due.astimezone(person.time_zone).time(), now=due - timedelta(minutes=1))
 
-    dispatch_due(now=due)
+    dispatch_pass(now=due)
     wait_until(
         lambda: sorted(Delivery.objects.values_list("status", flat=True)) == ["gone", "sent"],
         timeout=30,
         what="both sends done",
     )
-    dispatch_due(now=timezone.now())
+    dispatch_pass(now=timezone.now())
 
     latest = DispatchPass.objects.first()
     assert (latest.sent, latest.pruned, latest.failed) == (1, 1, 0)
@@ -88,7 +89,7 @@ def test_status_lists_the_last_passes_and_what_is_due(person):
     with pytest.raises(CommandError, match="no dispatcher pass has finished yet"):
         call_command("reminders_status", "--check")
 
-    dispatch_due(now=timezone.now())
+    dispatch_pass(now=timezone.now())
     printed = status()
 
     assert "Dispatcher: passes finish on time" in printed

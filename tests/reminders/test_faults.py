@@ -31,8 +31,9 @@ from webpush.models import SubscriptionInfo
 from backend.config.celery import app as celery_app
 from backend.plans.services import stretch_routine_save
 from backend.reminders.delivery import deliveries_send
-from backend.reminders.dispatch import STALLED_AFTER, dispatch_due
+from backend.reminders.dispatch import STALLED_AFTER
 from backend.reminders.models import Delivery, Occurrence
+from backend.reminders.tasks import dispatch_pass
 from tests.conftest import ARTIFACTS, ROOT
 from tests.reminders.test_dispatch import CALF
 from tests.reminders.test_sending import subscribe
@@ -179,7 +180,7 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
     receiver.answer_late(0.2)
     first = workers.start()
 
-    assert len(dispatch_due(now=due).queued) == 30
+    assert len(dispatch_pass(now=due).queued) == 30
     wait_until(lambda: len(receiver.accepted) >= 15, timeout=60, what="a quarter sent")
     first.stop(signal.SIGKILL)
     sent_before_the_kill = sent()
@@ -192,7 +193,7 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
     wait_until(lambda: drained(second), timeout=60, what="the queue drained")
     assert sent_before_the_kill < sent() < 60  # the batch in flight died with the worker
     claims_run_out()
-    dispatch_due(now=timezone.now() + STALLED_AFTER + timedelta(minutes=1))
+    dispatch_pass(now=timezone.now() + STALLED_AFTER + timedelta(minutes=1))
     wait_until(lambda: sent() == 60, timeout=60, what="every delivery sent")
 
     assert shown(receiver, devices) == every_device_once(devices)
@@ -214,7 +215,7 @@ def test_a_worker_stopped_with_sigterm_finishes_its_batches_and_sends_none_twice
     # As production runs it: forked processes, each with a batch in hand.
     first = workers.start(pool="prefork")
 
-    assert len(dispatch_due(now=due).queued) == 30
+    assert len(dispatch_pass(now=due).queued) == 30
     wait_until(lambda: len(receiver.accepted) >= 15, timeout=60, what="a quarter sent")
     first.stop(signal.SIGTERM, timeout=60)
     assert first.process.returncode == 0, first.log()[-2000:]
@@ -315,7 +316,7 @@ def passes(start: datetime, end: datetime) -> None:
     """Beat's dispatcher pass once a minute, from `start` to `end` inclusive."""
     now = start
     while now <= end:
-        dispatch_due(now=now)
+        dispatch_pass(now=now)
         now += timedelta(minutes=1)
 
 
@@ -398,7 +399,7 @@ def test_a_failing_push_service_is_tried_again_later_and_the_reminder_arrives_on
     receiver.respond_with(status, times=2, headers=headers)
     workers.start()
 
-    dispatch_due(now=due)
+    dispatch_pass(now=due)
 
     wait_until(lambda: sent() == 1, timeout=60, what="the delivery sent")
     answers = receiver.answers
@@ -420,7 +421,7 @@ def test_a_send_that_timed_out_after_the_push_service_took_it_shows_once(
     receiver.answer_late(6, times=1)
     workers.start(PUSH_TIMEOUT_SECONDS="3")
 
-    dispatch_due(now=due)
+    dispatch_pass(now=due)
 
     wait_until(lambda: sent() == 1, timeout=60, what="the delivery sent")
     first, retry = receiver.accepted_for(phone)  # the app could not know the first was taken
@@ -441,11 +442,11 @@ def test_a_send_that_timed_out_after_the_push_service_took_it_shows_once(
 
 def test_two_copies_of_one_delivery_task_at_once_send_it_once(make_person, receiver):
     phone, due = one_reminder(make_person, receiver)
-    [occurrence_id] = dispatch_due(now=due).queued
+    [occurrence_id] = dispatch_pass(now=due).queued
     # What the worker does with the occurrence; its delivery task goes to a queue nobody reads.
-    from backend.reminders.delivery import occurrences_send
+    from backend.reminders.tasks import send_occurrences
 
-    [delivery_id] = occurrences_send(occurrence_ids=[occurrence_id], kind="reminder")
+    [delivery_id] = send_occurrences([occurrence_id], "reminder")
     receiver.answer_late(1)
     start = threading.Barrier(2)
 
@@ -481,12 +482,12 @@ def test_a_poisoned_device_in_a_batch_of_200_holds_up_and_doubles_no_one_elses_r
     # The whole minute in one batch, many requests in flight, as production sends it.
     worker = workers.start(PUSH_BATCH_SIZE="200", PUSH_CONCURRENCY="64")
 
-    assert len(dispatch_due(now=due).queued) == 100
+    assert len(dispatch_pass(now=due).queued) == 100
     wait_until(lambda: sent() == 199, timeout=60, what="every other delivery sent")
     wait_until(lambda: drained(worker), timeout=60, what="the queue drained")
     # Beat's pass once a claim would have run out finds nothing left in flight to send again.
     claims_run_out()
-    later = dispatch_due(now=timezone.now() + STALLED_AFTER + timedelta(minutes=1))
+    later = dispatch_pass(now=timezone.now() + STALLED_AFTER + timedelta(minutes=1))
     assert (later.requeued, later.resent) == ([], [])
     wait_until(lambda: drained(worker), timeout=60, what="the queue drained")
 
@@ -522,7 +523,7 @@ def test_passes_run_as_if_later_beside_a_worker_mid_batch_send_nothing_twice(
     slow = {"PUSH_BATCH_SIZE": "200", "PUSH_CONCURRENCY": "4"}
     first, second = workers.start(**slow), workers.start(**slow)
 
-    assert len(dispatch_due(now=due).queued) == 30
+    assert len(dispatch_pass(now=due).queued) == 30
     wait_until(lambda: len(receiver.accepted) >= 8, timeout=60, what="the batch under way")
     # Two passes an hour ahead of the real clock, at once.
     ahead = timezone.now() + timedelta(hours=1)
@@ -545,7 +546,7 @@ def test_a_pass_run_as_if_later_does_not_cut_a_retry_wait_short(make_person, rec
     receiver.respond_with(500, times=1)
     workers.start(PUSH_RETRY_FIRST_SECONDS="5")
 
-    dispatch_due(now=due)
+    dispatch_pass(now=due)
     wait_until(lambda: receiver.answers, timeout=60, what="the first try")
     as_if(timezone.now() + timedelta(hours=1))
     wait_until(lambda: sent() == 1, timeout=60, what="the delivery sent")

@@ -7,9 +7,9 @@ import pytest
 
 from backend.care.services import dependent_create
 from backend.plans.services import safety_screen_record
-from backend.reminders.dispatch import dispatch_due
 from backend.reminders.messages import reminder_payload, topic
 from backend.reminders.models import Delivery, Occurrence
+from backend.reminders.tasks import dispatch_pass
 from tests.plans.conftest import NO
 from tests.reminders.test_dispatch import massage, stretches
 
@@ -24,7 +24,7 @@ def occurrences_for(person):
     safety_screen_record(person=person, **NO)
     massage(person, (0, time(9, 0)))
     stretches(person, time(8, 0))
-    dispatch_due(now=datetime(2027, 3, 1, 9, 30, tzinfo=UTC))
+    dispatch_pass(now=datetime(2027, 3, 1, 9, 30, tzinfo=UTC))
     return list(Occurrence.objects.filter(person=person))
 
 

@@ -2,15 +2,15 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from backend.reminders.dispatch import dispatch_due
 from backend.reminders.models import Occurrence
+from backend.reminders.tasks import dispatch_pass
 from tests.reminders.test_dispatch import stretches
 
 
 @pytest.mark.django_db
 def test_the_reminder_page_marks_it_done(client, person):
     stretches(person, time(8, 0))
-    dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
+    dispatch_pass(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
     occurrence = Occurrence.objects.get()
     client.force_login(person)
 
@@ -24,7 +24,7 @@ def test_the_reminder_page_marks_it_done(client, person):
 @pytest.mark.django_db
 def test_someone_elses_reminder_is_not_found(client, person, outsider):
     stretches(person, time(8, 0))
-    dispatch_due(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
+    dispatch_pass(now=datetime(2027, 3, 1, 7, 0, tzinfo=UTC))
     client.force_login(outsider)
 
     occurrence = Occurrence.objects.get()

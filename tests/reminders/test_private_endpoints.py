@@ -11,10 +11,15 @@ from webpush.models import SubscriptionInfo
 
 from backend.plans.models import Schedule
 from backend.plans.services import StretchInput, stretch_routine_save
-from backend.reminders.delivery import deliveries_send, occurrences_send
+from backend.reminders.delivery import deliveries_send
 from backend.reminders.models import Delivery, Occurrence
 from backend.reminders.push import PushError, _PublicOnlyResolver
-from backend.reminders.services import device_push, device_subscribe, trial_reminder_payload
+from backend.reminders.services import (
+    device_subscribe,
+    reminder_test_payload,
+    reminder_test_push,
+)
+from backend.reminders.tasks import send_occurrences
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +155,7 @@ def _reminder_for(person, endpoint, subscription) -> Delivery:
         due_at=datetime.now(UTC),
         status=Occurrence.Status.PENDING,
     )
-    [delivery_id] = occurrences_send(occurrence_ids=[occurrence.id], kind=Delivery.Kind.REMINDER)
+    [delivery_id] = send_occurrences([occurrence.id], Delivery.Kind.REMINDER)
     return Delivery.objects.get(id=delivery_id)
 
 
@@ -221,7 +226,7 @@ def test_the_test_reminder_is_not_sent_to_a_private_address_either(person, recei
     )
 
     with PUBLIC_ONLY, pytest.raises(PushError) as refused:
-        device_push(subscription_id=device.id, payload=trial_reminder_payload())
+        reminder_test_push(subscription_id=device.id, payload=reminder_test_payload())
 
     assert refused.value.permanent  # the task gives up rather than retrying
     assert (receiver.messages, receiver.rejections) == ([], [])

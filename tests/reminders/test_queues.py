@@ -20,8 +20,8 @@ from webpush.models import SubscriptionInfo
 
 from backend.config.celery import app as celery_app
 from backend.plans.models import Schedule
-from backend.reminders.delivery import deliveries_queue
 from backend.reminders.models import Delivery, DispatchPass, Occurrence
+from backend.reminders.tasks import deliveries_queue
 from tests.conftest import ARTIFACTS, ROOT
 from tests.reminders.test_faults import every_device_once, people_with_phones
 from tests.reminders.test_sending import subscribe

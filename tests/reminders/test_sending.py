@@ -7,9 +7,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from webpush.models import SubscriptionInfo
 
-from backend.reminders.dispatch import STALLED_AFTER, dispatch_due
+from backend.reminders.dispatch import STALLED_AFTER
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
-from backend.reminders.services import device_subscribe, trial_reminder_send
+from backend.reminders.services import device_subscribe
+from backend.reminders.tasks import dispatch_pass, reminder_test_queue
 from tests.plans.conftest import stretch_routine
 from tests.support.waiting import wait_until
 
@@ -48,7 +49,7 @@ def dispatch(at: str) -> None:
 
 def drain(person, receiver, already: int) -> None:
     """Wait until the worker has handled everything queued so far: a marker goes last."""
-    trial_reminder_send(user=person)
+    reminder_test_queue(user=person)
     devices = SubscriptionInfo.objects.filter(webpush_info__user=person).count()
     receiver.wait_for(already + devices, timeout=30)
 
@@ -113,7 +114,7 @@ def test_a_device_the_push_service_no_longer_knows_is_removed(
         lambda: sorted(Delivery.objects.values_list("status", flat=True)) == ["gone", "sent"]
     )
     # Never tried again: not by a retry, nor by the dispatcher's pass for stalled sends.
-    later = dispatch_due(now=timezone.now() + STALLED_AFTER + timedelta(minutes=1))
+    later = dispatch_pass(now=timezone.now() + STALLED_AFTER + timedelta(minutes=1))
     assert (later.requeued, later.resent) == ([], [])
     assert [status for status, _reason in receiver.rejections] == [answer]
 

@@ -16,8 +16,8 @@ from backend.plans.services import (
     safety_screen_record,
     stretch_routine_save,
 )
-from backend.reminders.dispatch import dispatch_due
 from backend.reminders.models import Occurrence
+from backend.reminders.tasks import dispatch_pass
 from tests.plans.conftest import NO
 
 # Tuesday 3 March 2026 in Madrid (UTC+1)
@@ -61,7 +61,7 @@ def today_rows(page: str) -> list[str]:
 
 @pytest.mark.django_db
 def test_today_lists_the_stretches_due_with_a_check_in_and_the_session_to_come(client, planned):
-    dispatch_due(now=MORNING)  # the 08:00 stretch reminder has gone out
+    dispatch_pass(now=MORNING)  # the 08:00 stretch reminder has gone out
     stretch = Occurrence.objects.get(kind="stretch")
     client.force_login(planned)
 
@@ -76,7 +76,7 @@ def test_today_lists_the_stretches_due_with_a_check_in_and_the_session_to_come(c
 
 @pytest.mark.django_db
 def test_a_check_in_marks_the_stretches_done_for_today(client, planned):
-    dispatch_due(now=MORNING)
+    dispatch_pass(now=MORNING)
     stretch = Occurrence.objects.get(kind="stretch")
     checkin_create(
         person=planned, idempotency_key=uuid.uuid4(), occurrence=stretch, tone=1, pain=2, ease=7

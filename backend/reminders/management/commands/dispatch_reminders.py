@@ -3,7 +3,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from backend.reminders.dispatch import dispatch_due
+from backend.reminders.tasks import dispatch_pass
 
 
 def _instant(value: str) -> datetime:
@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, at: datetime | None, **options):
         now = at or timezone.now()
-        result = dispatch_due(now=now)
+        result = dispatch_pass(now=now)
         self.stdout.write(
             f"{now.isoformat()}: {len(result.queued)} queued, {result.missed} missed, "
             f"{result.skipped} skipped, {len(result.snoozes)} snoozes, {len(result.nudges)} nudges, "

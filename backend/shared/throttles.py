@@ -1,6 +1,6 @@
 """DRF throttles shared by API views and pages. Counts live in the shared cache.
 
-Kept apart from backend.config.api for the reason parsers are: it imports no app.
+Beside the other shared helpers: it imports no app, so every app may use it.
 """
 
 from types import SimpleNamespace

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backend.reminders.occurrences import (
+from backend.plans.occurrences import (
     CATCH_UP,
     QuietHours,
     Rule,

@@ -1,6 +1,6 @@
 """Request body parsers for the API: DRF's, with a size limit and a depth limit.
 
-Kept apart from backend.config.api, which imports DRF's views: DRF reads this setting while
+Kept apart from backend.shared.api, which imports DRF's views: DRF reads this setting while
 defining APIView, so the parser must import nothing that imports DRF's views.
 """
 

@@ -14,7 +14,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
 from timezone_field.rest_framework import TimeZoneSerializerField
 
-from backend.config.parsers import RequestTooLarge
+from backend.shared.parsers import RequestTooLarge
 
 UNKNOWN_FIELD = _("Unknown field.")
 
@@ -160,3 +160,17 @@ permission_denied = _api_or_page(
     403, exceptions.PermissionDenied.default_detail, defaults.permission_denied
 )
 page_not_found = _api_or_page(404, exceptions.NotFound.default_detail, defaults.page_not_found)
+
+
+TIME_FORMAT = "%H:%M"
+
+
+# OpenAPI's "time" format is HH:MM:SS with a zone: say what this field really takes.
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "18:30"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall time as "HH:MM", 00:00 to 23:59."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format=TIME_FORMAT, input_formats=[TIME_FORMAT], **kwargs)

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from backend.dashboard import views
+
+urlpatterns = [
+    path("care/patients/", views.patients, name="patients"),
+]

@@ -1,0 +1,1 @@
+"""Helpers every app may use; they import no app of Tonus."""
