@@ -499,6 +499,27 @@ def test_a_body_over_the_size_limit_is_refused_before_it_is_read(household, who,
     assert _rows() == before
 
 
+@pytest.mark.parametrize(
+    ("who", "path", "depth"),
+    [
+        ("anonymous", "/api/v1/reminders/action/", 100_000),  # no log-in needed to send it
+        ("anonymous", "/api/v1/reminders/action/", 40),
+        ("parent", "/api/v1/checkins/", 100_000),
+        ("parent", "/api/v1/checkins/", 40),
+    ],
+)
+def test_a_body_nested_too_deeply_is_refused(household, who, path, depth):
+    client = _client(household, who)
+    body = '{"token": ' + "[" * depth + "]" * depth + "}"
+    before = _rows()
+
+    response = client.post(path, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request body is nested too deeply."}
+    assert _rows() == before
+
+
 def test_a_check_in_file_with_one_bad_row_stores_none_of_it(household):
     client = _client(household, "parent")
     rows = checkins_to_csv(household.parent.checkins.all()).splitlines()

@@ -8,6 +8,17 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("delete/", views.account_delete_page, name="account-delete"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Django's, with wrong old passwords counted as log-in's and reset emails capped.
+    path(
+        "password_change/",
+        views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "password_reset/",
+        views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     # Django's own views for logout (POST only) and the password reset flow.
     path("", include("django.contrib.auth.urls")),
 ]

@@ -75,7 +75,15 @@ def access_log_record(*, therapist: User, person: User, path: str) -> None:
 def access_log_record_many(*, therapist: User, people: list[User], path: str) -> None:
     """One page that shows several people (the dashboard): one row each, in one insert."""
     AccessLogEntry.objects.bulk_create(
-        [AccessLogEntry(therapist=therapist, person=person, path=path[:200]) for person in people]
+        [
+            AccessLogEntry(
+                therapist=therapist,
+                therapist_name=therapist.display_name,
+                person=person,
+                path=path[:200],
+            )
+            for person in people
+        ]
     )
 
 

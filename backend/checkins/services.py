@@ -93,4 +93,6 @@ def baseline_reset(*, person: User) -> None:
 
 
 def note_add(*, checkin: CheckIn, author: User, text: str) -> Note:
-    return Note.objects.create(checkin=checkin, author=author, text=text)
+    return Note.objects.create(
+        checkin=checkin, author=author, author_name=author.display_name, text=text
+    )

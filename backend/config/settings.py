@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so that static files keep their long caching; before the rest, so
+    # that every other answer (a CSRF failure, a lockout page too) passes through it.
+    "backend.web.middleware.PrivateAnswersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -225,7 +228,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "backend.shared.api.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["backend.shared.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_RATES": {"test_reminder": "10/hour"},
+    "DEFAULT_THROTTLE_RATES": {
+        "test_reminder": "10/hour",
+        # Invitation codes: tries per account, and per client address across accounts.
+        "invitation": "10/hour",
+        "invitation_address": "20/hour",
+    },
     # A database out of reach for a moment answers 503 with Retry-After, which clients retry.
     "EXCEPTION_HANDLER": "backend.web.errors.api_exception_handler",
 }

@@ -99,7 +99,7 @@ def person_data(*, person: User, now: datetime | None = None) -> dict:
         ),
         "therapist_notes": _rows(
             Note.objects.filter(checkin__person=person),
-            "checkin_id", "author__name", "text", "created_at",
+            "checkin_id", "author_name", "text", "created_at",
         ),
         "baseline": _rows(Baseline.objects.filter(person=person), "checkin_id", "set_at"),
         "flags": _rows(
@@ -113,7 +113,7 @@ def person_data(*, person: User, now: datetime | None = None) -> dict:
             "therapist__name", "therapist__email", "granted_at", "revoked_at",
         ),
         "therapist_access_log": _rows(
-            AccessLogEntry.objects.filter(person=person), "therapist__name", "path", "at"
+            AccessLogEntry.objects.filter(person=person), "therapist_name", "path", "at"
         ),
         "invitations": _rows(
             Invitation.objects.filter(person=person),

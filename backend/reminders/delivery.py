@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from webpush.models import SubscriptionInfo
 
@@ -21,7 +22,14 @@ from backend.plans.models import Schedule
 from backend.reminders.follow_ups import nudge_time
 from backend.reminders.messages import reminder_payload, topic
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
-from backend.reminders.push import Device, DeviceGone, Message, PushError, push_send_many
+from backend.reminders.push import (
+    Device,
+    DeviceGone,
+    DeviceUnusable,
+    Message,
+    PushError,
+    push_send_many,
+)
 from backend.reminders.selectors import device_owner_languages, reminder_devices
 from backend.reminders.tallies import FAILED, PRUNED, SENT, tally_add
 from backend.shared.batches import update_grouped
@@ -221,25 +229,28 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[float, list[int]]:
         return {}  # already sent, given up, or in flight elsewhere: a redelivered task
     results = _Results(sent=[], gone=[], written_at=time.monotonic())
     later: dict[float, list[int]] = defaultdict(list)
-    for index, error in push_send_many(_messages(deliveries, now)):
-        delivery = deliveries[index]
-        if error is None:
-            results.sent.append(delivery)
-        elif isinstance(error, DeviceGone):
-            results.gone.append(delivery)
-        else:
-            countdown = _failed(delivery, error, now)
-            if countdown is not None:
-                later[countdown].append(delivery.id)
-        if results.due():
-            results.write()
-    results.write()
+    try:
+        for index, error in push_send_many(_messages(deliveries, now)):
+            delivery = deliveries[index]
+            if error is None:
+                results.sent.append(delivery)
+            elif isinstance(error, DeviceGone):
+                results.gone.append(delivery)
+            else:
+                countdown = _failed(delivery, error, now)
+                if countdown is not None:
+                    later[countdown].append(delivery.id)
+            if results.due():
+                results.write()
+    finally:
+        # Whatever ends the batch early, what was sent is recorded as sent: never sent again.
+        results.write()
     return dict(later)
 
 
 def _failed(delivery: Delivery, error: PushError, now: datetime) -> float | None:
     """Record a failed try; returns the seconds until the next, or None when it is over."""
-    _device_failed(delivery.subscription_id, str(error))
+    _device_failed(delivery.subscription_id, str(error), unusable=isinstance(error, DeviceUnusable))
     countdown = error.retry_after if error.retry_after is not None else _backoff(delivery.attempts)
     if error.permanent or now + timedelta(seconds=countdown) >= _expires_at(delivery):
         # 400/401/403/413 say our request is wrong: logged, the device is kept.
@@ -259,8 +270,13 @@ def _fail(delivery: Delivery, reason: str) -> None:
     tally_add(outcome=FAILED, count=1)
 
 
-def _device_failed(subscription_id: int, reason: str) -> None:
+def _device_failed(subscription_id: int, reason: str, *, unusable: bool = False) -> None:
     info, _created = DeviceInfo.objects.get_or_create(subscription_id=subscription_id)
+    failures = F("consecutive_failures") + 1
+    if unusable:
+        # No send to it can work until the browser subscribes again: say so on the devices
+        # page now, not after several reminders were lost.
+        failures = Greatest(failures, DeviceInfo.FAILING_AFTER)
     DeviceInfo.objects.filter(id=info.id).update(
-        consecutive_failures=F("consecutive_failures") + 1, last_error=reason[:200]
+        consecutive_failures=failures, last_error=reason[:200]
     )

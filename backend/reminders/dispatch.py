@@ -153,14 +153,17 @@ def _requeue_stalled(now: datetime, result: PassResult, queues: Queues) -> None:
     """Queue again what was claimed but whose task never ran: the task was lost with a killed
     worker, or with a broker that restarted empty. The ledger in the database, not the queue,
     says what is still owed; every task is safe to run twice."""
+    # Leases, retry times and creation times were stamped with the real clock: they are
+    # compared with it, even in a pass run "as if" at another time. Against a later "as if"
+    # time a batch in flight, or a retry still waiting, would look lost and go out twice.
+    real_now = timezone.now()
     stalled = list(
         Delivery.objects.filter(
-            status=Delivery.Status.PENDING, next_attempt_at__lt=now - STALLED_AFTER
+            status=Delivery.Status.PENDING, next_attempt_at__lt=real_now - STALLED_AFTER
         ).values_list("id", flat=True)[:BATCH_SIZE]
     )
-    # Stamped with the real clock, which the worker's claim compares with, even in a pass
-    # run "as if" at another time.
-    Delivery.objects.filter(id__in=stalled).update(next_attempt_at=timezone.now())
+    # The worker's claim compares this with its own clock, the real one.
+    Delivery.objects.filter(id__in=stalled).update(next_attempt_at=real_now)
     queues.deliveries(stalled)
     result.requeued.extend(stalled)
 
@@ -168,7 +171,7 @@ def _requeue_stalled(now: datetime, result: PassResult, queues: Queues) -> None:
     unsent = (
         Occurrence.objects.filter(
             status=Occurrence.Status.DUE,
-            created_at__lt=now - STALLED_AFTER,
+            created_at__lt=real_now - STALLED_AFTER,
             due_at__lt=now - STALLED_AFTER,
         )
         .exclude(id__in=result.queued)

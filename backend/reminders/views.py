@@ -35,7 +35,8 @@ def calendar_feed(request, token: str):
     with translation.override(feed.person.language):
         body = calendar_render(person=feed.person, now=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
+    # The person's plan times: kept by no cache, as every page is.
+    response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = 'inline; filename="tonus.ics"'
     return response
 

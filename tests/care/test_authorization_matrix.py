@@ -453,6 +453,7 @@ PAGES = [
     ),
     page("POST", "care/profile/delete/", dependents_only(302, anonymous=LOGIN), {"confirm": "yes"}),
     page("GET", "care/patients/", everyone(200, anonymous=LOGIN), acting=False),
+    page("GET", "care/access-log/", manage(200, anonymous=LOGIN)),
     page("GET", "checkins/new/", read(200, anonymous=LOGIN)),
     page("POST", "checkins/new/", write(302, anonymous=LOGIN), page_checkin_body),
     page("GET", "checkins/<int:checkin_id>/", read(200, anonymous=LOGIN)),

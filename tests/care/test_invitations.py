@@ -121,7 +121,7 @@ def test_a_therapist_reads_but_cannot_write_and_every_read_is_logged(api_as, per
 
     api_as.credentials()
     api_as.force_login(person)
-    log = api_as.get("/api/v1/care/access-log/").json()
+    log = api_as.get("/api/v1/care/access-log/").json()["results"]
     assert {entry["therapist"] for entry in log} == {"therapist"}
 
 

@@ -201,7 +201,7 @@ def test_the_people_page_says_who_looked_at_what_and_when(client, person, with_t
 
     person.language = "es"
     person.save(update_fields=["language"])
-    spoken = client.get("/api/v1/care/access-log/").json()
+    spoken = client.get("/api/v1/care/access-log/").json()["results"]
     assert [(e["therapist"], e["what"], e["path"]) for e in spoken] == [
         ("therapist", "la evolución", "/checkins/trend/"),
         (

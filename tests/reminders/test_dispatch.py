@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
+from webpush.models import SubscriptionInfo
 
 from backend.plans.services import (
     SessionTime,
@@ -14,7 +16,7 @@ from backend.plans.services import (
     safety_screen_record,
     stretch_routine_save,
 )
-from backend.reminders.models import Occurrence
+from backend.reminders.models import Delivery, Occurrence
 from backend.reminders.services import occurrence_done
 from backend.reminders.tasks import dispatch_pass, send_occurrences
 from tests.support.databases import needs_postgresql
@@ -251,14 +253,17 @@ def test_a_snooze_whose_send_task_was_lost_is_claimed_again_once(person):
 
 
 @pytest.mark.django_db
-def test_a_reminder_whose_send_task_was_lost_is_queued_again_or_missed(person):
+def test_a_reminder_whose_send_task_was_lost_is_queued_again_or_missed(person, time_machine):
     stretches(person, time(8, 0), time(9, 0))  # 07:00 and 08:00 UTC
-    claimed = dispatch_pass(now=datetime(2027, 3, 1, 8, 0, tzinfo=UTC)).queued
-    Occurrence.objects.update(created_at=datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
 
+    def pass_at(instant: datetime):
+        time_machine.move_to(instant, tick=False)
+        return dispatch_pass(now=instant)
+
+    claimed = pass_at(datetime(2027, 3, 1, 8, 0, tzinfo=UTC)).queued
     # Neither task ran. Ten minutes on, both are queued again; past two hours, missed instead.
-    soon = dispatch_pass(now=datetime(2027, 3, 1, 8, 11, tzinfo=UTC))
-    late = dispatch_pass(now=datetime(2027, 3, 1, 9, 5, tzinfo=UTC))
+    soon = pass_at(datetime(2027, 3, 1, 8, 11, tzinfo=UTC))
+    late = pass_at(datetime(2027, 3, 1, 9, 5, tzinfo=UTC))
 
     assert sorted(soon.resent) == sorted(claimed)
     by_hour = {o.due_at.hour: o.status for o in Occurrence.objects.all()}
@@ -267,3 +272,26 @@ def test_a_reminder_whose_send_task_was_lost_is_queued_again_or_missed(person):
         1,
         {7: "missed", 8: "due"},
     )
+
+
+@pytest.mark.django_db
+def test_a_pass_as_if_later_leaves_sends_in_flight_and_waiting_retries_alone(person):
+    """Leases, retry times and creation times are stamped with the real clock: a pass run "as
+    if" hours on takes neither a batch a worker is sending, nor a retry still waiting, nor a
+    fan-out just queued, for lost."""
+    now = timezone.now()
+    due = (now + timedelta(minutes=50)).astimezone(person.time_zone)
+    stretches(person, due.time().replace(second=0, microsecond=0), now=now)
+    queued = dispatch_pass(now=now + timedelta(hours=1)).queued
+    device = SubscriptionInfo.objects.create(endpoint="https://push.example.net/p", auth="a")
+    delivery = Delivery.objects.create(
+        occurrence_id=queued[0],
+        subscription=device,
+        next_attempt_at=timezone.now() + timedelta(seconds=60),  # in flight, or a retry's wait
+    )
+
+    later = dispatch_pass(now=now + timedelta(hours=2))
+
+    assert (later.requeued, later.resent, later.missed) == ([], [], 0)
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=30)
