@@ -28,8 +28,8 @@ from backend.checkins.services import checkin_create, note_add
 from backend.plans.services import StretchInput, proposal_create, stretch_routine_save
 from backend.reminders.services import device_rename
 from tests.conftest import PASSWORD
-from tests.plans.conftest import NO, massage_plan, stretch_routine
 from tests.support.household import Household, household_build
+from tests.support.plans import MASSAGE_FORM, NO, STRETCH_FORM, massage_plan, stretch_routine
 
 pytestmark = pytest.mark.django_db
 
@@ -514,6 +514,27 @@ def test_a_body_over_the_size_limit_is_refused_before_it_is_read(household, who,
     assert _rows() == before
 
 
+@pytest.mark.parametrize(
+    ("who", "path", "depth"),
+    [
+        ("anonymous", "/api/v1/reminders/action/", 100_000),  # no log-in needed to send it
+        ("anonymous", "/api/v1/reminders/action/", 40),
+        ("parent", "/api/v1/checkins/", 100_000),
+        ("parent", "/api/v1/checkins/", 40),
+    ],
+)
+def test_a_body_nested_too_deeply_is_refused(household, who, path, depth):
+    client = _client(household, who)
+    body = '{"token": ' + "[" * depth + "]" * depth + "}"
+    before = _rows()
+
+    response = client.post(path, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request body is nested too deeply."}
+    assert _rows() == before
+
+
 def test_a_check_in_file_with_one_bad_row_stores_none_of_it(household):
     client = _client(household, "parent")
     rows = checkins_to_csv(household.parent.checkins.all()).splitlines()
@@ -545,25 +566,6 @@ class Page:
     # "newcomer" (signed in, no plan yet) or "anonymous"
 
 
-MASSAGE_FORM = {
-    "first_day": "1",
-    "first_time": "18:30",
-    "duration_minutes": "15",
-    "technique": "swedish",
-    "given_by": "caregiver",
-}
-STRETCH_FORM = {
-    "time_1": "08:00",
-    "stretch-TOTAL_FORMS": "1",
-    "stretch-INITIAL_FORMS": "0",
-    "stretch-MIN_NUM_FORMS": "1",
-    "stretch-MAX_NUM_FORMS": "20",
-    "stretch-0-name": "Calf stretch",
-    "stretch-0-target_muscle": "gastrocnemius",
-    "stretch-0-side": "both",
-    "stretch-0-hold_seconds": "30",
-    "stretch-0-repetitions": "3",
-}
 SETTINGS_FORM = {"name": "Sam", "language": "en", "time_zone": "Europe/Madrid"}
 STARTER_FORM = {
     "time_zone": "Europe/Madrid",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,9 +16,11 @@ from backend.accounts.models import ApiToken, User, paused_until_validate
 from backend.accounts.selectors import api_tokens_for_user
 from backend.accounts.services import (
     TOKEN_MAX_DAYS,
+    TooManyPasswordTries,
     account_delete,
     api_token_create,
     api_token_revoke,
+    password_confirm,
     user_sign_up,
     user_update,
 )
@@ -122,7 +124,13 @@ class PasswordConfirmSerializer(InputSerializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 
     def validate_password(self, value: str) -> str:
-        if not self.context["user"].check_password(value):
+        try:
+            right = password_confirm(
+                request=self.context["request"], user=self.context["user"], password=value
+            )
+        except TooManyPasswordTries as exc:
+            raise Throttled(detail=_("Too many tries. Try again in an hour.")) from exc
+        if not right:
             raise serializers.ValidationError(_("That is not your password."))
         return value
 
@@ -137,7 +145,11 @@ class AccountDeleteApi(APIView):
         "care who have no other caregiver. Asks for the password again.",
     )
     def post(self, request):
-        serializer = PasswordConfirmSerializer(data=request.data, context={"user": request.user})
+        # DRF's request, not Django's: a lockout here is answered with DRF's 429, not replaced
+        # by django-axes' page.
+        serializer = PasswordConfirmSerializer(
+            data=request.data, context={"user": request.user, "request": request}
+        )
         serializer.is_valid(raise_exception=True)
         user = request.user
         logout(request)

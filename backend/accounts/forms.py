@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
@@ -7,6 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import ApiToken, User, paused_until_validate
+from backend.accounts.services import (
+    TooManyPasswordTries,
+    password_confirm,
+    password_reset_allowed,
+)
 
 
 class SignUpForm(forms.ModelForm):
@@ -92,6 +98,17 @@ class SettingsForm(forms.ModelForm):
         return cleaned
 
 
+def _password_check(request, user, password: str) -> None:
+    """A wrong password is a form error; too many of them, the log-in lockout page."""
+    try:
+        right = password_confirm(request=request, user=user, password=password)
+    except TooManyPasswordTries as exc:
+        request.axes_locked_out = True  # django-axes' middleware answers with its page
+        raise forms.ValidationError(_("Too many tries.")) from exc
+    if not right:
+        raise forms.ValidationError(_("That is not your password."))
+
+
 class AccountDeleteForm(forms.Form):
     password = forms.CharField(
         label=_("Your password, to confirm"),
@@ -99,15 +116,36 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user, self.request = user, request
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("That is not your password."))
+        _password_check(self.request, self.user, password)
         return password
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's, with the old password's tries counted as log-in's are."""
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        _password_check(self.request, self.user, old_password)
+        return old_password
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, with at most a few emails to one address an hour: the form cannot be used
+    to flood someone's inbox. The page says the same either way."""
+
+    def save(self, *args, **kwargs):
+        if password_reset_allowed(email=self.cleaned_data["email"]):
+            super().save(*args, **kwargs)
 
 
 class ApiTokenForm(forms.Form):

@@ -1,8 +1,12 @@
 """Writes about a person's own account."""
 
+import hashlib
 import zoneinfo
 from datetime import timedelta
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.utils import translation
@@ -29,6 +33,37 @@ def user_sign_up(
     return User.objects.create_user(
         email=email, password=password, time_zone=time_zone, name=name, language=language
     )
+
+
+class TooManyPasswordTries(Exception):
+    """Wrong passwords for this account from this address, at log-in or anywhere else it is
+    asked, reached the log-in limit: asking is paused, as log-in is."""
+
+
+def password_confirm(*, request, user: User, password: str) -> bool:
+    """Whether `password` is the login's own, asked again to change it or delete the account.
+
+    A wrong one counts as a failed log-in (django-axes): guessing here is locked out after as
+    many tries as at the log-in page, and the two share the count.
+    """
+    credentials = {"username": user.email}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        raise TooManyPasswordTries
+    if user.check_password(password):
+        return True
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    return False
+
+
+PASSWORD_RESETS_PER_HOUR = 3
+
+
+def password_reset_allowed(*, email: str) -> bool:
+    """Whether one more password-reset email may go to this address this hour. Counted for
+    any address, known or not, so the answer tells nothing about who has an account."""
+    key = "password-reset:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    cache.add(key, 0, timeout=60 * 60)
+    return cache.incr(key) <= PASSWORD_RESETS_PER_HOUR
 
 
 # Changing these moves the person's upcoming reminders.

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import Http404
+from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -8,7 +9,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from backend.accounts.forms import AccountDeleteForm, ApiTokenForm, SettingsForm, SignUpForm
+from backend.accounts.forms import (
+    AccountDeleteForm,
+    ApiTokenForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SettingsForm,
+    SignUpForm,
+)
 from backend.accounts.selectors import api_tokens_for_user
 from backend.accounts.services import (
     account_delete,
@@ -29,19 +37,37 @@ def _next_url(request) -> str:
     return url if safe else ""
 
 
+def _go_on(next_url: str, default: str) -> HttpResponseRedirect:
+    # A next that is no URL ("home", "-1") is taken as one, never as a view name to reverse.
+    return HttpResponseRedirect(next_url) if next_url else redirect(default)
+
+
+@allows(Allow.LOGIN)
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
+
+
+@allows(Allow.ANYONE)
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+
+
 @allows(Allow.ANYONE)
 @require_http_methods(["GET", "POST"])
 def sign_up(request):
     next_url = _next_url(request)
     if request.user.is_authenticated:
-        return redirect(next_url or "home")
+        return _go_on(next_url, "home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = user_sign_up(**form.cleaned_data)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         # Whoever came for something else (an invitation link) goes there; their own plan
         # page still offers a first plan and the safety questions when they want them.
-        return redirect(next_url or "plan-start")
+        return _go_on(next_url, "plan-start")
     status = 400 if form.errors else 200
     context = {"form": form, "next": next_url}
     return render(request, "registration/sign_up.html", context, status=status)
@@ -95,7 +121,7 @@ def token_revoke(request, token_id: int):
 @allows(Allow.LOGIN)
 @require_http_methods(["POST"])
 def account_delete_page(request):
-    form = AccountDeleteForm(request.POST, user=request.user, prefix="delete")
+    form = AccountDeleteForm(request.POST, user=request.user, request=request, prefix="delete")
     if not form.is_valid():
         return _settings_render(request, status=400, delete_form=form)
     user = request.user

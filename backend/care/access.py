@@ -68,9 +68,9 @@ def role_for(user: User, person: User) -> str | None:
     return None
 
 
-def may_manage(*, user: User, person: User) -> bool:
+def manages(role: str | None) -> bool:
     """The person themself or a caregiver: who may change plans, invite and revoke."""
-    return role_for(user, person) in (SELF, CAREGIVER)
+    return role in (SELF, CAREGIVER)
 
 
 def access_log_record(*, therapist: User, person: User, path: str) -> None:
@@ -80,7 +80,15 @@ def access_log_record(*, therapist: User, person: User, path: str) -> None:
 def access_log_record_many(*, therapist: User, people: list[User], path: str) -> None:
     """One page that shows several people (the dashboard): one row each, in one insert."""
     AccessLogEntry.objects.bulk_create(
-        [AccessLogEntry(therapist=therapist, person=person, path=path[:200]) for person in people]
+        [
+            AccessLogEntry(
+                therapist=therapist,
+                therapist_name=therapist.display_name,
+                person=person,
+                path=path[:200],
+            )
+            for person in people
+        ]
     )
 
 
@@ -137,7 +145,7 @@ def access_check(request, *, user: User, allows) -> None:
     role = role_for(user, person)
     django_request = getattr(request, "_request", request)
     django_request.person, django_request.role = person, role
-    if role is None or (role == THERAPIST and level is Allow.MANAGE):
+    if role is None or (level is Allow.MANAGE and not manages(role)):
         raise Http404(_("No such person."))
     writes = request.method not in SAFE_METHODS
     if role == THERAPIST:

@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,11 +14,12 @@ from backend.accounts.services import user_update
 from backend.care.access import person_in_care_of
 from backend.care.models import Invitation
 from backend.care.selectors import (
-    access_log_of,
+    access_log_entries,
     dependent_in_care_of,
     invitations_pending,
     people_for,
     therapists_of,
+    viewed_what,
 )
 from backend.care.services import (
     CareError,
@@ -31,6 +34,7 @@ from backend.care.services import (
 )
 from backend.shared.access import Allow
 from backend.shared.api import FIELD_ERRORS, InputSerializer, TimeZoneField
+from backend.shared.throttles import PER_ACCOUNT_AND_ADDRESS
 
 
 class CarePersonSerializer(serializers.Serializer):
@@ -181,6 +185,9 @@ class InvitationCancelApi(APIView):
 
 class InvitationAcceptApi(APIView):
     allows = Allow.LOGIN
+    # A code is short enough to guess at speed: tries are counted per account and address.
+    throttle_classes = PER_ACCOUNT_AND_ADDRESS
+    throttle_scope = "invitation"
 
     class AcceptInputSerializer(InputSerializer):
         code = serializers.CharField(max_length=40)
@@ -224,15 +231,39 @@ class TherapistRevokeApi(APIView):
 
 
 class AccessLogSerializer(serializers.Serializer):
-    therapist = serializers.CharField(source="therapist.display_name")
-    what = serializers.CharField(help_text="What was looked at, in words; path is the address.")
+    therapist = serializers.CharField(source="therapist_name", help_text="Their name then.")
+    what = serializers.SerializerMethodField(
+        help_text="What was looked at, in words; path is the address."
+    )
     path = serializers.CharField()
     at = serializers.DateTimeField()
 
+    def get_what(self, entry) -> str:
+        return str(viewed_what(path=entry.path))
 
-class AccessLogApi(APIView):
+
+class AccessLogPagination(PageNumberPagination):
+    page_size = 50
+
+
+class AccessLogApi(ListAPIView):
+    """Every time a therapist looked at the person's data, latest first, a page at a time."""
+
     allows = Allow.MANAGE
+    serializer_class = AccessLogSerializer
+    pagination_class = AccessLogPagination
 
-    @extend_schema(responses=AccessLogSerializer(many=True))
-    def get(self, request):
-        return Response(AccessLogSerializer(access_log_of(person=request.person), many=True).data)
+    class AccessLogQuerySerializer(InputSerializer):
+        page = serializers.IntegerField(min_value=1, required=False)
+        who = serializers.CharField(
+            max_length=254, required=False, default="", help_text="Only this therapist's."
+        )
+
+    @extend_schema(parameters=[AccessLogQuerySerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        query = self.AccessLogQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return access_log_entries(person=self.request.person, who=query.validated_data["who"])

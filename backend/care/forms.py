@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.models import User
 
 
+class AccessLogFilterForm(forms.Form):
+    who = forms.ChoiceField(label=_("Who looked"), required=False)
+    page = forms.IntegerField(min_value=1, required=False)
+
+    def __init__(self, *args, names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["who"].choices = [("", _("Everyone")), *((name, name) for name in names)]
+
+
 class DependentForm(forms.ModelForm):
     class Meta:
         model = User

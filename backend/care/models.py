@@ -80,11 +80,16 @@ class TherapistAccess(models.Model):
 
 
 class AccessLogEntry(models.Model):
-    """Each time a therapist looked at a person's data: who, what, when."""
+    """Each time a therapist looked at a person's data: who, what, when.
+
+    The person's record, not the therapist's: it outlives the therapist's account, with the
+    name they had when they looked.
+    """
 
     therapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    therapist_name = models.CharField(max_length=254)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_log"
     )
@@ -92,7 +97,8 @@ class AccessLogEntry(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "-at"], name="access_log_of_person")]
 
     def __str__(self) -> str:
         return f"{self.therapist_id} viewed {self.path}"

@@ -68,7 +68,7 @@ VIEWED = {
 }
 
 
-def viewed_what(path: str) -> str:
+def viewed_what(*, path: str) -> str:
     """The log keeps the path; a page or operation with no words here shows as its path."""
     try:
         name = resolve(path).url_name
@@ -79,18 +79,36 @@ def viewed_what(path: str) -> str:
 
 @dataclass(frozen=True)
 class AccessLogLine:
-    therapist: User
+    therapist: str  # the name they had when they looked
     what: str
     path: str
     at: datetime
 
 
-def access_log_of(*, person: User) -> list[AccessLogLine]:
-    entries = AccessLogEntry.objects.filter(person=person).select_related("therapist")[:100]
+def access_log_entries(*, person: User, who: str = "") -> QuerySet[AccessLogEntry]:
+    """The whole log of a person, latest first; only one therapist's when `who` names one."""
+    entries = AccessLogEntry.objects.filter(person=person).order_by("-at", "-id")
+    return entries.filter(therapist_name=who) if who else entries
+
+
+def access_log_lines(entries) -> list[AccessLogLine]:
     return [
-        AccessLogLine(therapist=e.therapist, what=viewed_what(e.path), path=e.path, at=e.at)
+        AccessLogLine(
+            therapist=e.therapist_name, what=viewed_what(path=e.path), path=e.path, at=e.at
+        )
         for e in entries
     ]
+
+
+def access_log_who(*, person: User) -> list[str]:
+    """Everyone who ever looked, by the names in the log."""
+    entries = AccessLogEntry.objects.filter(person=person).order_by("therapist_name")
+    return list(entries.values_list("therapist_name", flat=True).distinct())
+
+
+def access_log_of(*, person: User, latest: int = 20) -> list[AccessLogLine]:
+    """The latest entries, for the people page; the access log page has them all."""
+    return access_log_lines(access_log_entries(person=person)[:latest])
 
 
 def dependent_in_care_of(*, user: User, person_id: int) -> User | None:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("leave/", views.leave, name="care-leave"),
     path("profile/", views.profile, name="care-profile"),
     path("profile/delete/", views.profile_delete, name="care-profile-delete"),
+    path("access-log/", views.access_log_page, name="care-access-log"),
 ]

@@ -1,18 +1,32 @@
+from math import ceil
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backend.accounts.services import user_update
-from backend.care.access import CAREGIVER, SESSION_KEY, acting_role, person_switch, role_for
-from backend.care.forms import DependentForm
+from backend.care.access import (
+    CAREGIVER,
+    SESSION_KEY,
+    THERAPIST,
+    acting_role,
+    manages,
+    person_switch,
+    role_for,
+)
+from backend.care.forms import AccessLogFilterForm, DependentForm
 from backend.care.models import Invitation
 from backend.care.selectors import (
+    access_log_entries,
+    access_log_lines,
     access_log_of,
+    access_log_who,
     caregivers_of,
     dependent_in_care_of,
     invitations_pending,
@@ -31,6 +45,9 @@ from backend.care.services import (
     therapist_revoke,
 )
 from backend.shared.access import Allow, allows
+from backend.shared.throttles import page_throttle_wait
+
+ACCESS_LOG_PAGE = 50
 
 
 @allows(Allow.LOGIN)
@@ -51,8 +68,8 @@ def care_page(request):
 def _care_context(request, *, form=None, profile_form=None) -> dict:
     person = request.person
     role = acting_role(request)
-    managing = role in ("self", "caregiver")
-    if profile_form is None and person.is_dependent and role == "caregiver":
+    managing = manages(role)
+    if profile_form is None and person.is_dependent and role == CAREGIVER:
         profile_form = DependentForm(instance=person, prefix="profile")
     return {
         "form": form or DependentForm(),
@@ -73,7 +90,7 @@ def switch(request, person_id: int):
     person = person_switch(request, person_id)
     if person.id == request.user.id:
         messages.success(request, _("Back to your own plan."))
-    elif role_for(request.user, person) == "therapist":
+    elif role_for(request.user, person) == THERAPIST:
         messages.success(request, _("Viewing %(name)s's plan.") % {"name": person.display_name})
     else:
         messages.success(request, _("Now managing %(name)s.") % {"name": person.display_name})
@@ -106,6 +123,14 @@ def join(request):
     from_link = request.method == "GET" and "code" in request.GET
     code = (request.POST if request.method == "POST" else request.GET).get("code", "")[:40]
     if request.method == "POST":
+        # Counted with the API's tries: a code is short enough to guess at speed.
+        wait = page_throttle_wait(request, scope="invitation")
+        if wait is not None:
+            error = _("Too many tries. Try again in %(minutes)d minutes.") % {
+                "minutes": max(1, ceil(wait / 60))
+            }
+            context = {"error": error, "code": code, "from_link": False}
+            return render(request, "care/join.html", context, status=429)
         try:
             invitation = invitation_accept(code=code, user=request.user)
         except InvitationError as exc:
@@ -130,6 +155,26 @@ def revoke(request, therapist_id: int):
         raise Http404
     messages.success(request, _("Access removed. The therapist can no longer see this plan."))
     return redirect("care")
+
+
+@allows(Allow.MANAGE)
+@require_GET
+def access_log_page(request):
+    """The person's whole access log, a page at a time, optionally one therapist's."""
+    person = request.person
+    form = AccessLogFilterForm(request.GET, names=access_log_who(person=person))
+    if not form.is_valid():
+        return render(request, "care/access_log.html", {"form": form}, status=400)
+    who = form.cleaned_data["who"]
+    entries = access_log_entries(person=person, who=who)
+    page = Paginator(entries, ACCESS_LOG_PAGE).get_page(form.cleaned_data["page"])
+    context = {
+        "form": form,
+        "page": page,
+        "lines": access_log_lines(page),
+        "who_query": urlencode({"who": who}) if who else "",
+    }
+    return render(request, "care/access_log.html", context)
 
 
 @allows(Allow.MANAGE)

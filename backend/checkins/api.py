@@ -55,7 +55,7 @@ def _score(**kwargs):
 
 class NoteSerializer(InputSerializer):
     id = serializers.IntegerField(read_only=True)
-    author = serializers.CharField(source="author.display_name", read_only=True)
+    author = serializers.CharField(source="author_name", read_only=True)
     text = serializers.CharField(max_length=1000)
     created_at = serializers.DateTimeField(read_only=True)
 
@@ -154,7 +154,7 @@ class CheckInApi(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             checkins_for_person(person=request.person)
-            .prefetch_related("therapist_notes__author")
+            .prefetch_related("therapist_notes")
             .order_by("-recorded_at", "-id"),
             request,
             view=self,
@@ -194,7 +194,7 @@ class CheckInNotesApi(APIView):
     @extend_schema(responses=NoteSerializer(many=True))
     def get(self, request, checkin_id: int):
         checkin = self._checkin(request, checkin_id)
-        notes = checkin.therapist_notes.select_related("author")
+        notes = checkin.therapist_notes.all()
         return Response(NoteSerializer(notes, many=True).data)
 
     @extend_schema(request=NoteSerializer, responses={201: NoteSerializer})

@@ -137,10 +137,17 @@ class Flag(models.Model):
 
 
 class Note(models.Model):
-    """A therapist's comment on a check-in, shown to the person and their caregivers."""
+    """A therapist's comment on a check-in, shown to the person and their caregivers.
+
+    Part of the person's record: it stays when the therapist deletes their account, signed
+    with the name they had when they wrote it.
+    """
 
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="therapist_notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(max_length=254)
     text = models.CharField(max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
 

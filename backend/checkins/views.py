@@ -184,7 +184,7 @@ def _trend(request):
         "baseline": trend.baseline,
         "overstimulation_advice": OVERSTIMULATION_ADVICE,
         "recent_checkins": checkins_for_person(person=person)
-        .prefetch_related("therapist_notes__author")
+        .prefetch_related("therapist_notes")
         .order_by("-recorded_at", "-id")[:5],
         "note_form": NoteForm() if acting_role(request) == THERAPIST else None,
     }
@@ -192,11 +192,19 @@ def _trend(request):
     return render(request, "checkins/trend.html", context, status=status)
 
 
+# Nothing is recorded before 1900 or after this month; and the page's links to the months on
+# either side must stay within what a date holds (years 1 to 9999).
+FIRST_MONTH = date(1900, 1, 1)
+
+
 def _month(value: str | None, today: date) -> date:
     try:
-        return datetime.strptime(value, "%Y-%m").date() if value else today.replace(day=1)
+        month = datetime.strptime(value, "%Y-%m").date() if value else today.replace(day=1)
     except ValueError as error:
         raise Http404(_("No such month.")) from error
+    if not FIRST_MONTH <= month <= today.replace(day=1):
+        raise Http404(_("No such month."))
+    return month
 
 
 @allows(Allow.THERAPIST_READS)

@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so that static files keep their long caching; before the rest, so
+    # that every other answer (a CSRF failure, a lockout page too) passes through it.
+    "backend.web.middleware.PrivateAnswersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -235,6 +238,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["backend.accounts.tokens.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "test_reminder": "10/hour",
+        # Invitation codes: tries per account, and per client address across accounts.
+        "invitation": "10/hour",
+        "invitation_address": "20/hour",
         "token": env_str("API_TOKEN_RATE", "600/hour"),
     },
     # A database out of reach for a moment answers 503 with Retry-After, which clients retry.

@@ -1,4 +1,6 @@
-from django.conf import settings
+import base64
+
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +50,16 @@ class PushKeysSerializer(InputSerializer):
         error_messages={"invalid": "auth must be 16 bytes in base64url."},
     )
 
+    def validate_p256dh(self, value: str) -> str:
+        # The right length and alphabet is not enough: a key that is no point on the curve
+        # would make every send to this device fail.
+        raw = base64.urlsafe_b64decode(value.rstrip("=") + "=")
+        try:
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+        except ValueError as exc:
+            raise serializers.ValidationError("p256dh must be a point on the P-256 curve.") from exc
+        return value
+
 
 class DeviceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -84,8 +96,6 @@ class DeviceApi(APIView):
         expirationTime = serializers.FloatField(required=False, allow_null=True)
 
         def validate_endpoint(self, value: str) -> str:
-            if settings.PUSH_ENDPOINT_REQUIRE_HTTPS and not value.startswith("https://"):
-                raise serializers.ValidationError(_("A push endpoint must use https."))
             refusal = endpoint_refusal(value)
             if refusal is not None:
                 raise serializers.ValidationError(refusal)

@@ -1,7 +1,7 @@
 """Sending occurrences to each of the person's devices, one Delivery row per device.
 
 Work goes in batches: a pass's occurrences fan out together, and a worker sends a batch of
-deliveries with many requests in flight, writing their results a few dozen rows at a time.
+deliveries with many requests in flight, writing their results at most FLUSH_EVERY (100) rows at a time.
 """
 
 import logging
@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from webpush.models import SubscriptionInfo
 
@@ -21,7 +22,14 @@ from backend.plans.models import Schedule
 from backend.reminders.follow_ups import nudge_time
 from backend.reminders.messages import reminder_payload, topic
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
-from backend.reminders.push import Device, DeviceGone, Message, PushError, push_send_many
+from backend.reminders.push import (
+    Device,
+    DeviceGone,
+    DeviceUnusable,
+    Message,
+    PushError,
+    push_send_many,
+)
 from backend.reminders.selectors import device_owner_languages, reminder_devices
 from backend.reminders.tallies import FAILED, PRUNED, SENT, tally_add
 from backend.shared.batches import update_grouped
@@ -75,18 +83,20 @@ def _start_sending(occurrences: list[Occurrence], kind: str, now: datetime) -> l
     those still owed a message."""
     live = []
     for occurrence in occurrences:
-        if kind == Delivery.Kind.REMINDER and occurrence.status == Occurrence.Status.PENDING:
-            occurrence.status = Occurrence.Status.SENT
-            occurrence.sent_at = now
+        if kind == Delivery.Kind.REMINDER and occurrence.status == Occurrence.Status.DUE:
+            occurrence.status = Occurrence.Status.ISSUED
+            occurrence.issued_at = now
             if occurrence.kind == Schedule.Kind.MASSAGE and occurrence.schedule:
-                occurrence.nudge_due_at = nudge_time(occurrence, occurrence.person)
-        elif occurrence.status != Occurrence.Status.SENT:
+                occurrence.nudge_due_at = nudge_time(
+                    occurrence=occurrence, person=occurrence.person
+                )
+        elif occurrence.status != Occurrence.Status.ISSUED:
             continue  # done, missed or skipped meanwhile
         # A snooze or nudge: the dispatcher's lease on it ends here, with its deliveries made.
         if kind in FOLLOW_UP_FIELDS:
             setattr(occurrence, FOLLOW_UP_FIELDS[kind], None)
         live.append(occurrence)
-    fields = ["status", "sent_at", "nudge_due_at"]
+    fields = ["status", "issued_at", "nudge_due_at"]
     if kind in FOLLOW_UP_FIELDS:
         fields = [FOLLOW_UP_FIELDS[kind]]
     update_grouped(Occurrence, live, fields)
@@ -115,7 +125,7 @@ def _backoff(tries: int) -> float:
 
 @dataclass
 class _Results:
-    """Outcomes waiting to be written, a few dozen rows at a time."""
+    """Outcomes waiting to be written: every FLUSH_EVERY (100) or FLUSH_SECONDS, whichever first."""
 
     sent: list[Delivery]
     gone: list[Delivery]
@@ -219,25 +229,28 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[float, list[int]]:
         return {}  # already sent, given up, or in flight elsewhere: a redelivered task
     results = _Results(sent=[], gone=[], written_at=time.monotonic())
     later: dict[float, list[int]] = defaultdict(list)
-    for index, error in push_send_many(_messages(deliveries, now)):
-        delivery = deliveries[index]
-        if error is None:
-            results.sent.append(delivery)
-        elif isinstance(error, DeviceGone):
-            results.gone.append(delivery)
-        else:
-            countdown = _failed(delivery, error, now)
-            if countdown is not None:
-                later[countdown].append(delivery.id)
-        if results.due():
-            results.write()
-    results.write()
+    try:
+        for index, error in push_send_many(_messages(deliveries, now)):
+            delivery = deliveries[index]
+            if error is None:
+                results.sent.append(delivery)
+            elif isinstance(error, DeviceGone):
+                results.gone.append(delivery)
+            else:
+                countdown = _failed(delivery, error, now)
+                if countdown is not None:
+                    later[countdown].append(delivery.id)
+            if results.due():
+                results.write()
+    finally:
+        # Whatever ends the batch early, what was sent is recorded as sent: never sent again.
+        results.write()
     return dict(later)
 
 
 def _failed(delivery: Delivery, error: PushError, now: datetime) -> float | None:
     """Record a failed try; returns the seconds until the next, or None when it is over."""
-    _device_failed(delivery.subscription_id, str(error))
+    _device_failed(delivery.subscription_id, str(error), unusable=isinstance(error, DeviceUnusable))
     countdown = error.retry_after if error.retry_after is not None else _backoff(delivery.attempts)
     if error.permanent or now + timedelta(seconds=countdown) >= _expires_at(delivery):
         # 400/401/403/413 say our request is wrong: logged, the device is kept.
@@ -257,8 +270,13 @@ def _fail(delivery: Delivery, reason: str) -> None:
     tally_add(outcome=FAILED, count=1)
 
 
-def _device_failed(subscription_id: int, reason: str) -> None:
+def _device_failed(subscription_id: int, reason: str, *, unusable: bool = False) -> None:
     info, _created = DeviceInfo.objects.get_or_create(subscription_id=subscription_id)
+    failures = F("consecutive_failures") + 1
+    if unusable:
+        # No send to it can work until the browser subscribes again: say so on the devices
+        # page now, not after several reminders were lost.
+        failures = Greatest(failures, DeviceInfo.FAILING_AFTER)
     DeviceInfo.objects.filter(id=info.id).update(
-        consecutive_failures=F("consecutive_failures") + 1, last_error=reason[:200]
+        consecutive_failures=failures, last_error=reason[:200]
     )

@@ -9,6 +9,7 @@ device is gone, a retry may help, or not.
 import asyncio
 import atexit
 import json
+import logging
 import os
 import queue
 import socket
@@ -27,6 +28,8 @@ from py_vapid import Vapid
 from pywebpush import WebPusher
 
 from backend.reminders.endpoints import NO_HOST, endpoint_refusal, is_public_address
+
+logger = logging.getLogger(__name__)
 
 # A token lives 12 hours (push services take at most 24) and is renewed an hour before it ends,
 # so one still valid when a request leaves is still valid when it arrives.
@@ -80,16 +83,44 @@ def _retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - timezone.now()).total_seconds())
 
 
+class DeviceUnusable(PushError):
+    """The device's subscription itself is broken (keys that are not a P-256 point, an address
+    no request can be made to): no later try can help until the browser subscribes again."""
+
+    def __init__(self, message: str):
+        super().__init__(message, permanent=True)
+
+
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
 def _origin(url: str) -> str:
+    """The endpoint's origin as RFC 6454 serializes it, the VAPID `aud` (RFC 8292): no user
+    info, the default port left out, an IPv6 host in brackets."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    host, port = parts.hostname or "", parts.port
+    if ":" in host:
+        host = f"[{host}]"
+    if port is None or port == DEFAULT_PORTS.get(parts.scheme):
+        return f"{parts.scheme}://{host}"
+    return f"{parts.scheme}://{host}:{port}"
+
+
+class _Vapid(Vapid):
+    def _base_sign(self, claims: dict) -> dict:
+        # py_vapid's check of `aud` takes no IPv6 literal ("https://[2001:db8::1]"), though it
+        # is a valid origin: check the rest of the claims with a stand-in, then sign the real.
+        host = urlsplit(claims["aud"]).hostname or ""
+        if ":" not in host:
+            return super()._base_sign(claims)
+        return super()._base_sign(claims | {"aud": "https://ipv6.invalid"}) | {"aud": claims["aud"]}
 
 
 class VapidSigner:
     """VAPID Authorization headers, signed once per push service origin and reused."""
 
     def __init__(self, private_key: str, contact: str) -> None:
-        self._vapid = Vapid.from_string(private_key=private_key)
+        self._vapid = _Vapid.from_string(private_key=private_key)
         # Apple's push service refuses a subject with a space in it.
         self._subject = f"mailto:{contact}"
         self._tokens: dict[str, tuple[dict[str, str], float]] = {}
@@ -185,9 +216,16 @@ class _Sender:
         async def send(index: int, message: Message) -> None:
             try:
                 await self._send(message)
-            except BaseException as error:
-                # A PushError is the send's outcome; anything else a bug the caller raises.
+            except PushError as error:
                 results.put((index, error))
+            except Exception as error:
+                # Whatever one device's subscription makes go wrong (a key that is no curve
+                # point, an address the signer refuses) ends that message only, never the batch.
+                logger.exception("push message could not be made")
+                results.put((index, DeviceUnusable(f"not sent: {type(error).__name__}")))
+            except BaseException as error:
+                results.put((index, error))
+                raise
             else:
                 results.put((index, None))
 
@@ -272,7 +310,11 @@ def push_send_many(messages: Sequence[Message]) -> Iterator[tuple[int, PushError
     refusals: dict[str, str | None] = {}
     allowed = []
     for index, message in enumerate(messages):
-        origin = _origin(message.device.endpoint)
+        try:
+            origin = _origin(message.device.endpoint)
+        except ValueError:  # a port out of range, a malformed IPv6 literal
+            yield index, DeviceUnusable("not sent: the endpoint is not a valid URL")
+            continue
         if origin not in refusals:
             refusals[origin] = endpoint_refusal(message.device.endpoint)
         refusal = refusals[origin]

@@ -1,4 +1,4 @@
-"""Request body parsers for the API: DRF's, with a size limit.
+"""Request body parsers for the API: DRF's, with a size limit and a depth limit.
 
 Kept apart from backend.shared.api, which imports DRF's views: DRF reads this setting while
 defining APIView, so the parser must import nothing that imports DRF's views.
@@ -35,5 +35,44 @@ class SizeLimitMixin:
         return super().parse(stream, media_type, parser_context)
 
 
-class JSONParser(SizeLimitMixin, parsers.JSONParser):
+# No body the API takes nests more than a few levels.
+MAX_DEPTH = 32
+TOO_DEEP = _("The request body is nested too deeply.")
+
+
+def _deeper_than(data, limit: int) -> bool:
+    # A loop, not recursion: walking the body must not itself run out of stack.
+    waiting = [(data, 1)]
+    while waiting:
+        value, depth = waiting.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        waiting.extend((child, depth + 1) for child in children)
+    return False
+
+
+class DepthLimitMixin:
+    """Refuses a body nested deeper than MAX_DEPTH with a 400.
+
+    Python's json recurses once per level and gives up with a RecursionError (a 500) some
+    thousand levels down; code walking a parsed body (validation, error messages) recurses too.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as error:
+            raise exceptions.ParseError(TOO_DEEP) from error
+        if _deeper_than(data, MAX_DEPTH):
+            raise exceptions.ParseError(TOO_DEEP)
+        return data
+
+
+class JSONParser(SizeLimitMixin, DepthLimitMixin, parsers.JSONParser):
     pass

@@ -13,6 +13,8 @@ const CHECKIN_PAGE = "/checkins/new/";
 // Today, the plan and the trend: what a person wants to look at on a train or in a clinic
 // basement. Network first; offline, the last copy with a note saying so.
 const OFFLINE_PAGES = new Set(["/", "/plans/", "/checkins/trend/", CHECKIN_PAGE]);
+// Whose pages the copies show, as the server said (X-Tonus-Person), kept beside them.
+const PERSON_KEY = "/__tonus-person";
 
 // The check-in outbox, the same file the check-in page uses: one reader and sender of the
 // IndexedDB queue for both. A classic worker cannot load ES modules, so that file is a plain
@@ -56,6 +58,7 @@ self.addEventListener("fetch", (event) => {
       event.respondWith(networkThenCopy(event, url.pathname, network));
     } else {
       event.respondWith(network.catch(() => caches.match(OFFLINE_URL)));
+      event.waitUntil(network.then(forgetOtherPeople, () => {}));
     }
     // A page that opens online is the moment to send check-ins still waiting, also in
     // browsers without Background Sync.
@@ -89,7 +92,12 @@ async function networkThenCopy(event, path, network) {
     // Only a real page: not the login redirect of an expired session, not an error page.
     if (response.ok && response.type === "basic") {
       const copy = response.clone();
-      event.waitUntil(caches.open(PAGES_CACHE).then((cache) => cache.put(path, copy)));
+      event.waitUntil(
+        forgetOtherPeople(response).then(async () => {
+          const cache = await caches.open(PAGES_CACHE);
+          await cache.put(path, copy);
+        }),
+      );
     }
     return response;
   } catch {
@@ -98,6 +106,19 @@ async function networkThenCopy(event, path, network) {
     // The check-in page works offline on its own; the others say they are a saved copy.
     return path === CHECKIN_PAGE ? cached : markedAsCopy(cached);
   }
+}
+
+// Copies belong to the person whose data they show. A page for someone else (another login,
+// or the person a caregiver or therapist now acts for) deletes every copy of the previous
+// person's pages first: offline, no one is shown another person's plan or trend.
+async function forgetOtherPeople(response) {
+  const person = response.headers.get("X-Tonus-Person");
+  if (person === null) return; // not a page of anyone's (log-in, errors)
+  const cache = await caches.open(PAGES_CACHE);
+  const kept = await cache.match(PERSON_KEY);
+  if (kept && (await kept.text()) === person) return;
+  for (const key of await cache.keys()) await cache.delete(key);
+  await cache.put(PERSON_KEY, new Response(person));
 }
 
 // Each page carries a hidden note (web/base.html) saying it is the copy from the time it was

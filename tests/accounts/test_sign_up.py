@@ -148,3 +148,14 @@ def test_the_log_in_page_passes_its_next_on_to_sign_up(client):
         'href="/accounts/signup/?next=/care/join/%3Fcode%3DABCDE-FGHJK"' in asked.content.decode()
     )
     assert 'href="/accounts/signup/"' in outside.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("next_url", ["home", "-182032546"])
+def test_a_next_that_names_no_page_is_followed_as_a_path_not_reversed(client, person, next_url):
+    client.force_login(person)
+
+    response = client.get("/accounts/signup/", {"next": next_url})
+
+    assert response.status_code == 302
+    assert response["Location"] == next_url

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from backend.care.models import AccessLogEntry, CareRelation, Invitation, TherapistAccess
 from backend.checkins.models import CheckIn
-from tests.plans.conftest import stretch_routine
+from tests.support.plans import stretch_routine
 
 INVITE = "/api/v1/care/invitations/"
 ACCEPT = "/api/v1/care/invitations/accept/"
@@ -121,7 +121,7 @@ def test_a_therapist_reads_but_cannot_write_and_every_read_is_logged(api_as, per
 
     api_as.credentials()
     api_as.force_login(person)
-    log = api_as.get("/api/v1/care/access-log/").json()
+    log = api_as.get("/api/v1/care/access-log/").json()["results"]
     assert {entry["therapist"] for entry in log} == {"therapist"}
 
 

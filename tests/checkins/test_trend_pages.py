@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from backend.checkins.models import Baseline
 from backend.checkins.services import checkin_create
@@ -40,10 +41,15 @@ def test_the_monthly_summary_holds_that_months_check_ins_only(client, person):
 
 
 @pytest.mark.django_db
-def test_a_month_that_is_not_a_month_is_not_found(client, person):
+@pytest.mark.parametrize("month", ["2026-13", "9999-12", "0001-01", "1899-12", "next"])
+def test_a_month_that_is_not_a_month_is_not_found(client, person, month):
     client.force_login(person)
+    if month == "next":  # nothing is recorded in the future
+        month = (timezone.localdate(timezone=person.time_zone) + timedelta(days=31)).strftime(
+            "%Y-%m"
+        )
 
-    assert client.get("/checkins/summary/", {"month": "2026-13"}).status_code == 404
+    assert client.get("/checkins/summary/", {"month": month}).status_code == 404
 
 
 @pytest.mark.django_db

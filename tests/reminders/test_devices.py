@@ -1,3 +1,5 @@
+import base64
+
 import pytest
 from django.test import override_settings
 from webpush.models import PushInformation, SubscriptionInfo
@@ -63,6 +65,20 @@ def test_a_malformed_subscription_is_refused_naming_the_field(api_as, receiver, 
 
     assert response.status_code == 400
     assert list(response.json()) == [field]
+    assert not SubscriptionInfo.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_key_that_is_no_point_on_the_curve_is_refused(api_as, receiver):
+    """65 bytes of base64url, but not a P-256 public key: every send to it would fail."""
+    not_a_point = base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).rstrip(b"=").decode()
+    phone = receiver.new_subscription()
+    keys = {"p256dh": not_a_point, "auth": phone.auth}
+
+    response = api_as.post("/api/v1/devices/", body(phone, keys=keys), format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"keys": {"p256dh": ["p256dh must be a point on the P-256 curve."]}}
     assert not SubscriptionInfo.objects.exists()
 
 

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
+from webpush.models import SubscriptionInfo
 
 from backend.plans.services import (
     SessionTime,
@@ -14,10 +16,11 @@ from backend.plans.services import (
     safety_screen_record,
     stretch_routine_save,
 )
-from backend.reminders.models import Occurrence
+from backend.reminders.models import Delivery, Occurrence
 from backend.reminders.services import occurrence_done
 from backend.reminders.tasks import dispatch_pass, send_occurrences
-from tests.plans.conftest import NO
+from tests.support.databases import needs_postgresql
+from tests.support.plans import NO
 
 CALF = StretchInput(
     name="Calf stretch", target_muscle="gastrocnemius", side="both", hold_seconds=30, repetitions=3
@@ -65,7 +68,7 @@ def test_a_pass_records_what_is_due_and_nothing_twice(person):
     assert (occurrence.local_date, occurrence.due_at, occurrence.status) == (
         date(2027, 3, 1),
         due,
-        "pending",
+        "due",
     )
 
 
@@ -76,7 +79,7 @@ def test_after_an_outage_recent_reminders_go_out_and_older_ones_are_missed(perso
     result = dispatch_pass(now=datetime(2027, 3, 1, 9, 30, tzinfo=UTC))
 
     by_time = {o.due_at.hour: o.status for o in Occurrence.objects.all()}
-    assert by_time == {7: "missed", 8: "pending"}  # 2.5 h late: missed; 1.5 h: still sent
+    assert by_time == {7: "missed", 8: "due"}  # 2.5 h late: missed; 1.5 h: still sent
     assert (len(result.queued), result.missed) == (1, 1)
 
 
@@ -87,7 +90,7 @@ def test_a_long_outage_records_every_day_it_missed(person):
     dispatch_pass(now=datetime(2027, 3, 5, 7, 30, tzinfo=UTC))
 
     assert [(o.local_date.day, o.status) for o in Occurrence.objects.order_by("local_date")] == [
-        (1, "missed"), (2, "missed"), (3, "missed"), (4, "missed"), (5, "pending"),
+        (1, "missed"), (2, "missed"), (3, "missed"), (4, "missed"), (5, "due"),
     ]  # fmt: skip
 
 
@@ -123,7 +126,7 @@ def test_a_holiday_pause_skips_reminders_until_it_ends(person):
         (o.local_date.day, o.status, o.skip_reason)
         for o in Occurrence.objects.order_by("local_date")
     ]
-    assert statuses == [(1, "skipped", "paused"), (2, "skipped", "paused"), (3, "pending", "")]
+    assert statuses == [(1, "skipped", "paused"), (2, "skipped", "paused"), (3, "due", "")]
 
 
 @pytest.mark.django_db
@@ -137,7 +140,7 @@ def test_a_yes_on_the_safety_screen_holds_massage_but_not_stretches(person):
 
     assert {(o.kind, o.status, o.skip_reason) for o in Occurrence.objects.all()} == {
         ("massage", "skipped", "safety_hold"),
-        ("stretch", "pending", ""),
+        ("stretch", "due", ""),
     }
 
 
@@ -170,8 +173,7 @@ def test_a_person_who_moves_keeps_their_wall_clock_times(api_as, person):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_at_once_never_claim_the_same_reminder(make_person):
-    if connection.vendor != "postgresql":
-        pytest.skip("SKIP LOCKED needs PostgreSQL; CI runs this test there")
+    needs_postgresql("SKIP LOCKED needs PostgreSQL")
     for index in range(60):
         stretches(make_person(f"p{index}@example.com"), time(8, 0))
     due = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)
@@ -202,7 +204,7 @@ def test_the_command_runs_a_pass_as_if_it_were_another_time(person, capsys):
     call_command("dispatch_reminders", "--at", "2027-03-01T07:00:00Z")
 
     assert "1 queued, 0 missed" in capsys.readouterr().out
-    assert Occurrence.objects.get().status == "pending"
+    assert Occurrence.objects.get().status == "due"
 
 
 @pytest.mark.django_db
@@ -251,19 +253,45 @@ def test_a_snooze_whose_send_task_was_lost_is_claimed_again_once(person):
 
 
 @pytest.mark.django_db
-def test_a_reminder_whose_send_task_was_lost_is_queued_again_or_missed(person):
+def test_a_reminder_whose_send_task_was_lost_is_queued_again_or_missed(person, time_machine):
     stretches(person, time(8, 0), time(9, 0))  # 07:00 and 08:00 UTC
-    claimed = dispatch_pass(now=datetime(2027, 3, 1, 8, 0, tzinfo=UTC)).queued
-    Occurrence.objects.update(created_at=datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
 
+    def pass_at(instant: datetime):
+        time_machine.move_to(instant, tick=False)
+        return dispatch_pass(now=instant)
+
+    claimed = pass_at(datetime(2027, 3, 1, 8, 0, tzinfo=UTC)).queued
     # Neither task ran. Ten minutes on, both are queued again; past two hours, missed instead.
-    soon = dispatch_pass(now=datetime(2027, 3, 1, 8, 11, tzinfo=UTC))
-    late = dispatch_pass(now=datetime(2027, 3, 1, 9, 5, tzinfo=UTC))
+    soon = pass_at(datetime(2027, 3, 1, 8, 11, tzinfo=UTC))
+    late = pass_at(datetime(2027, 3, 1, 9, 5, tzinfo=UTC))
 
     assert sorted(soon.resent) == sorted(claimed)
     by_hour = {o.due_at.hour: o.status for o in Occurrence.objects.all()}
     assert (late.resent, late.missed, by_hour) == (
         [Occurrence.objects.get(due_at__hour=8).id],
         1,
-        {7: "missed", 8: "pending"},
+        {7: "missed", 8: "due"},
     )
+
+
+@pytest.mark.django_db
+def test_a_pass_as_if_later_leaves_sends_in_flight_and_waiting_retries_alone(person):
+    """Leases, retry times and creation times are stamped with the real clock: a pass run "as
+    if" hours on takes neither a batch a worker is sending, nor a retry still waiting, nor a
+    fan-out just queued, for lost."""
+    now = timezone.now()
+    due = (now + timedelta(minutes=50)).astimezone(person.time_zone)
+    stretches(person, due.time().replace(second=0, microsecond=0), now=now)
+    queued = dispatch_pass(now=now + timedelta(hours=1)).queued
+    device = SubscriptionInfo.objects.create(endpoint="https://push.example.net/p", auth="a")
+    delivery = Delivery.objects.create(
+        occurrence_id=queued[0],
+        subscription=device,
+        next_attempt_at=timezone.now() + timedelta(seconds=60),  # in flight, or a retry's wait
+    )
+
+    later = dispatch_pass(now=now + timedelta(hours=2))
+
+    assert (later.requeued, later.resent, later.missed) == ([], [], 0)
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=30)

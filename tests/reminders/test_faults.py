@@ -7,6 +7,8 @@ section 5.4: a new message with the same Topic replaces one not yet delivered); 
 online at the end and what they show is counted.
 """
 
+import base64
+import io
 import os
 import re
 import signal
@@ -20,7 +22,9 @@ from datetime import datetime, timedelta
 import pytest
 import redis
 from celery import Celery
+from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from webpush.models import SubscriptionInfo
 
@@ -155,6 +159,14 @@ def drained(worker: WorkerProcess, app: Celery = celery_app) -> bool:
     return client.llen(worker.queue) == 0
 
 
+def claims_run_out() -> None:
+    """Over ten minutes pass on the real clock for what is in flight: the workers' claims on
+    deliveries, and reminders whose fan-out is queued, are now as old as a lost task's."""
+    aged = STALLED_AFTER + timedelta(minutes=1)
+    Delivery.objects.filter(status="pending").update(next_attempt_at=F("next_attempt_at") - aged)
+    Occurrence.objects.filter(status="due").update(created_at=F("created_at") - aged)
+
+
 def sent() -> int:
     return Delivery.objects.filter(status=Delivery.Status.SENT).count()
 
@@ -180,6 +192,7 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
     # runs every minute, queues it again once it has stalled for ten minutes.
     wait_until(lambda: drained(second), timeout=60, what="the queue drained")
     assert sent_before_the_kill < sent() < 60  # the batch in flight died with the worker
+    claims_run_out()
     dispatch_pass(now=timezone.now() + STALLED_AFTER + timedelta(minutes=1))
     wait_until(lambda: sent() == 60, timeout=60, what="every delivery sent")
 
@@ -188,7 +201,7 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
     # The batch in flight when the worker died may have reached the push service before its
     # results were written, and gone again; nothing else did.
     assert len(receiver.accepted) <= 60 + BATCH
-    assert set(Occurrence.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(Occurrence.objects.values_list("status", flat=True)) == {"issued"}
 
 
 def test_a_worker_stopped_with_sigterm_finishes_its_batches_and_sends_none_twice(
@@ -275,10 +288,11 @@ def test_reminders_queued_when_redis_restarts_go_out_once_it_is_back(
             wait_until(lambda: sent() == 30, timeout=60, what="every delivery sent")
         else:
             wait_until(lambda: drained(worker, control), timeout=60, what="the queue drained")
-            assert Occurrence.objects.filter(status="pending").count() == 5  # lost with Redis
+            assert Occurrence.objects.filter(status="due").count() == 5  # lost with Redis
             assert sent() < 20
 
         # Beat's pass once a delivery has stalled for ten minutes.
+        claims_run_out()
         later = timezone.now() + STALLED_AFTER + timedelta(minutes=1)
         again = QUEUED_AGAIN.search(dispatch_in_another_process(later, broker, pool))
         deliveries, reminders = int(again[1]), int(again[2])
@@ -346,14 +360,14 @@ def test_after_the_dispatcher_was_down_late_reminders_go_once_and_old_ones_are_m
     wait_until(
         lambda: (
             sent()
-            == Occurrence.objects.filter(status="sent").count()
+            == Occurrence.objects.filter(status="issued").count()
             == len(times) - (just_missed in times)
         ),
         timeout=60,
         what="every reminder worth sending sent",
     )
 
-    expected = {instant: ("sent", 1) for instant in times}
+    expected = {instant: ("issued", 1) for instant in times}
     if just_missed in times:
         expected[just_missed] = ("missed", 0)
     assert shown_per_occurrence(receiver, [phone]) == expected
@@ -451,3 +465,93 @@ def test_two_copies_of_one_delivery_task_at_once_send_it_once(make_person, recei
 
     assert len(receiver.accepted_for(phone)) == 1
     assert Delivery.objects.get().status == "sent"
+
+
+# 65 bytes of base64url, the shape of a P-256 public key, but no point on the curve.
+NOT_A_POINT = base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).rstrip(b"=").decode()
+
+
+def test_a_poisoned_device_in_a_batch_of_200_holds_up_and_doubles_no_one_elses_reminder(
+    make_person, receiver, workers, client
+):
+    due = minute(timezone.now())
+    devices = people_with_phones(make_person, receiver, 100, due)
+    # One phone's key, saved before keys were checked at subscribing, cannot encrypt a message.
+    poisoned = devices.pop()
+    SubscriptionInfo.objects.filter(endpoint=poisoned.endpoint).update(p256dh=NOT_A_POINT)
+    # The whole minute in one batch, many requests in flight, as production sends it.
+    worker = workers.start(PUSH_BATCH_SIZE="200", PUSH_CONCURRENCY="64")
+
+    assert len(dispatch_pass(now=due).queued) == 100
+    wait_until(lambda: sent() == 199, timeout=60, what="every other delivery sent")
+    wait_until(lambda: drained(worker), timeout=60, what="the queue drained")
+    # Beat's pass once a claim would have run out finds nothing left in flight to send again.
+    claims_run_out()
+    later = dispatch_pass(now=timezone.now() + STALLED_AFTER + timedelta(minutes=1))
+    assert (later.requeued, later.resent) == ([], [])
+    wait_until(lambda: drained(worker), timeout=60, what="the queue drained")
+
+    assert shown(receiver, devices) == every_device_once(devices)
+    assert len(every_device_once(devices)) == 199
+    assert len(receiver.accepted) == 199
+    assert Delivery.objects.get(status="failed").subscription.endpoint == poisoned.endpoint
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
+    # Its owner sees on the devices page that this phone gets no reminders, and only this one.
+    client.force_login(Occurrence.objects.get(deliveries__status="failed").person)
+    page = client.get("/devices/")
+    failing = [d for d in page.context["devices"] if d.tonus_device.failing]
+    assert [d.endpoint for d in failing] == [poisoned.endpoint]
+    assert page.content.decode().count("Reminders are not reaching this device") == 1
+
+
+def as_if(at: datetime) -> None:
+    """An operator's `manage.py dispatch_reminders --at`."""
+    try:
+        call_command("dispatch_reminders", "--at", at.isoformat(), stdout=io.StringIO())
+    finally:
+        connection.close()
+
+
+def test_passes_run_as_if_later_beside_a_worker_mid_batch_send_nothing_twice(
+    make_person, receiver, workers
+):
+    due = minute(timezone.now())
+    devices = people_with_phones(make_person, receiver, 30, due, phones=4)
+    receiver.answer_late(0.2)
+    # The minute's 120 deliveries in one batch, a few requests at a time: the batch is still
+    # in flight when the passes run, and a second worker is free to take what they queue.
+    slow = {"PUSH_BATCH_SIZE": "200", "PUSH_CONCURRENCY": "4"}
+    first, second = workers.start(**slow), workers.start(**slow)
+
+    assert len(dispatch_pass(now=due).queued) == 30
+    wait_until(lambda: len(receiver.accepted) >= 8, timeout=60, what="the batch under way")
+    # Two passes an hour ahead of the real clock, at once.
+    ahead = timezone.now() + timedelta(hours=1)
+    passes = [threading.Thread(target=as_if, args=(ahead + timedelta(minutes=n),)) for n in (0, 1)]
+    for thread in passes:
+        thread.start()
+    for thread in passes:
+        thread.join(timeout=60)
+    wait_until(lambda: sent() == 120, timeout=90, what="every delivery sent")
+    wait_until(lambda: drained(first) and drained(second), timeout=60, what="the queue drained")
+
+    assert shown(receiver, devices) == every_device_once(devices)
+    assert len(every_device_once(devices)) == 120
+    assert len(receiver.accepted) == 120
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_pass_run_as_if_later_does_not_cut_a_retry_wait_short(make_person, receiver, workers):
+    phone, due = one_reminder(make_person, receiver)
+    receiver.respond_with(500, times=1)
+    workers.start(PUSH_RETRY_FIRST_SECONDS="5")
+
+    dispatch_pass(now=due)
+    wait_until(lambda: receiver.answers, timeout=60, what="the first try")
+    as_if(timezone.now() + timedelta(hours=1))
+    wait_until(lambda: sent() == 1, timeout=60, what="the delivery sent")
+
+    [(tried, failed), (retried, taken)] = receiver.answers
+    assert (failed, taken) == (500, 201)
+    assert retried - tried >= 5
+    assert len(receiver.messages_for(phone)) == 1

@@ -49,6 +49,15 @@ def body(subscription, endpoint):
         "https://[::ffff:127.0.0.1]/push/abc",  # IPv4 loopback written as IPv6
         "https://[::ffff:10.0.0.1]/push/abc",
         "https://224.0.0.1/push/abc",  # multicast
+        # IPv6 forms that lead to a private IPv4 address:
+        "https://[64:ff9b::7f00:1]/push/abc",  # NAT64 of 127.0.0.1
+        "https://[64:ff9b::a9fe:a9fe]/push/abc",  # NAT64 of 169.254.169.254
+        "https://[64:ff9b:1::a00:1]/push/abc",  # NAT64 for a local network
+        "https://[2002:7f00:1::]/push/abc",  # 6to4 of 127.0.0.1
+        "https://[2002:c0a8:114::1]/push/abc",  # 6to4 of 192.168.1.20
+        "https://[::7f00:1]/push/abc",  # IPv4-compatible 127.0.0.1
+        "https://[::a00:7]/push/abc",  # IPv4-compatible 10.0.0.7
+        "https://[::ffff:0:7f00:1]/push/abc",  # IPv4-translated 127.0.0.1
     ],
 )
 def test_a_push_endpoint_on_a_private_address_is_refused(api_as, receiver, endpoint):
@@ -77,7 +86,13 @@ def test_a_push_endpoint_whose_name_does_not_resolve_is_refused(api_as, receiver
 
 @PUBLIC_ONLY
 @pytest.mark.parametrize(
-    "endpoint", ["https://8.8.8.8/push/abc", "https://[2606:4700:4700::1111]/push/abc"]
+    "endpoint",
+    [
+        "https://8.8.8.8/push/abc",
+        "https://[2606:4700:4700::1111]/push/abc",
+        "https://[64:ff9b::808:808]/push/abc",  # NAT64 of a public address
+        "https://[2002:808:808::1]/push/abc",  # 6to4 of a public address
+    ],
 )
 def test_a_push_endpoint_on_a_public_address_is_taken(api_as, receiver, endpoint):
     response = api_as.post(
@@ -86,6 +101,39 @@ def test_a_push_endpoint_on_a_public_address_is_taken(api_as, receiver, endpoint
 
     assert response.status_code == 201
     assert SubscriptionInfo.objects.get().endpoint == endpoint
+
+
+@PUBLIC_ONLY
+@override_settings(PUSH_ENDPOINT_REQUIRE_HTTPS=True)
+@pytest.mark.parametrize(
+    ("endpoint", "answer"),
+    [
+        ("https://8.8.8.8:6379/push/abc", 400),  # a public host's Redis
+        ("https://8.8.8.8:8443/push/abc", 400),
+        ("https://8.8.8.8:443/push/abc", 201),
+    ],
+)
+def test_a_push_endpoint_on_another_port_than_https_is_refused(api_as, receiver, endpoint, answer):
+    response = api_as.post(
+        "/api/v1/devices/", body(receiver.new_subscription(), endpoint), format="json"
+    )
+
+    assert response.status_code == answer
+    if answer == 400:
+        assert response.json() == {"endpoint": ["A push endpoint must use the https port, 443."]}
+        assert not SubscriptionInfo.objects.exists()
+
+
+def test_a_device_stored_with_another_port_gets_nothing_where_https_is_required(person, receiver):
+    subscription = receiver.new_subscription()
+    delivery = _reminder_for(person, subscription.endpoint, subscription)
+
+    with override_settings(PUSH_ENDPOINT_REQUIRE_HTTPS=True):
+        deliveries_send(delivery_ids=[delivery.id])
+
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED
+    assert (receiver.messages, receiver.rejections) == ([], [])
 
 
 def _reminder_for(person, endpoint, subscription) -> Delivery:
@@ -105,7 +153,7 @@ def _reminder_for(person, endpoint, subscription) -> Delivery:
         person=person,
         local_date=date.today(),
         due_at=datetime.now(UTC),
-        status=Occurrence.Status.PENDING,
+        status=Occurrence.Status.DUE,
     )
     [delivery_id] = send_occurrences([occurrence.id], Delivery.Kind.REMINDER)
     return Delivery.objects.get(id=delivery_id)

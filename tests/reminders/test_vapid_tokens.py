@@ -52,3 +52,28 @@ def test_a_fresh_token_is_one_the_push_service_takes():
     assert (
         accepted_by(SERVICE, headers) == f"mailto:{settings.WEBPUSH_SETTINGS['VAPID_ADMIN_EMAIL']}"
     )
+
+
+def test_a_push_service_on_an_ipv6_address_gets_a_message_it_takes(settings):
+    """An endpoint such as https://[2001:db8::1]/p is valid: its origin, the token's audience,
+    keeps the brackets (RFC 6454), and the message goes out."""
+    from backend.reminders.push import Device, push_send
+    from tests.support.push_receiver import PushReceiver
+
+    with PushReceiver(settings.WEBPUSH_SETTINGS["VAPID_PUBLIC_KEY"], host="::1") as receiver:
+        phone = receiver.new_subscription()
+        assert phone.endpoint.startswith("http://[::1]:")
+
+        device = Device(endpoint=phone.endpoint, p256dh=phone.p256dh, auth=phone.auth)
+        push_send(device=device, payload={"title": "Stretches"}, ttl=60)
+
+        [message] = receiver.wait_for(1)
+    assert message.json() == {"title": "Stretches"}
+    assert receiver.rejections == []
+
+
+def test_the_audience_is_the_origin_without_user_info_or_default_port():
+    from backend.reminders.push import _origin
+
+    assert _origin("https://user@push.example.net:443/p") == SERVICE
+    assert _origin("https://[2001:DB8::1]:8443/p") == "https://[2001:db8::1]:8443"

@@ -33,6 +33,7 @@ import binascii
 import json
 import re
 import secrets
+import socket
 import sys
 import threading
 import time
@@ -133,7 +134,9 @@ class PushReceiver:
     key are accepted.
     """
 
-    def __init__(self, vapid_public_key: str) -> None:
+    def __init__(self, vapid_public_key: str, host: str = "127.0.0.1") -> None:
+        # "::1" serves on IPv6 loopback: endpoints with an IPv6 literal, "http://[::1]:PORT".
+        self._host = host
         try:
             raw_key = b64url_decode(vapid_public_key)
             ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw_key)
@@ -170,7 +173,7 @@ class PushReceiver:
     def start(self) -> PushReceiver:
         if self._server is not None:
             raise RuntimeError("PushReceiver is already running")
-        server = _Server(("127.0.0.1", 0), _Handler)
+        server = (_Server6 if ":" in self._host else _Server)((self._host, 0), _Handler)
         server.receiver = self
         self._server = server
         # A short poll interval keeps stop() fast between tests.
@@ -210,6 +213,8 @@ class PushReceiver:
         if self._server is None:
             raise RuntimeError("PushReceiver is not running; call start() first")
         host, port = self._server.server_address[:2]
+        if ":" in host:
+            host = f"[{host}]"
         return f"http://{host}:{port}"
 
     # Subscriptions -----------------------------------------------------------
@@ -511,6 +516,10 @@ class _Server(ThreadingHTTPServer):
         # A sender that timed out or was killed has closed its end: nothing to report.
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 class _Handler(BaseHTTPRequestHandler):

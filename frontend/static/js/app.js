@@ -2,6 +2,12 @@ import { guardLogout } from "./logout.js";
 import { setUpReminders } from "./push.js";
 import { offerDeviceZone, prefillZone } from "./timezone.js";
 
+// A page restored by the back button from the browser's memory was made for whoever was
+// signed in then: ask the server again, which knows who is signed in, and for whom, now.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) location.reload();
+});
+
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(offerUpdates, () => {});
 }

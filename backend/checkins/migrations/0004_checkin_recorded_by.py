@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkins', '0002_note'),
+        ('checkins', '0003_note_kept_after_therapist_leaves'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
