@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.test import override_settings
 
-from tests.plans.conftest import NO, massage_plan
+from tests.support.plans import NO, massage_plan
 from tests.test_openapi import CLIENT_PACKAGE, generate_client, schema_text
 
 PASSWORD = "calf-stretch-every-morning"  # noqa: S105 (a test person's)

@@ -255,8 +255,13 @@ class AccessLogApi(ListAPIView):
 
     class AccessLogQuerySerializer(InputSerializer):
         page = serializers.IntegerField(min_value=1, required=False)
+        # Blank allowed: the default "" must be a value the schema itself accepts.
         who = serializers.CharField(
-            max_length=254, required=False, default="", help_text="Only this therapist's."
+            max_length=254,
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="Only this therapist's.",
         )
 
     @extend_schema(parameters=[AccessLogQuerySerializer])
