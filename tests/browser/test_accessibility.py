@@ -344,6 +344,7 @@ VISITS = [
         ready=".error",
     ),
     Visit("care", "care/", "/care/", "patient", main=True),
+    Visit("access-log", "care/access-log/", "/care/access-log/", "patient"),
     Visit("join", "care/join/", "/care/join/", "patient"),
     Visit(
         "join-with-a-wrong-code",
