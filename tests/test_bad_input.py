@@ -28,8 +28,8 @@ from backend.checkins.services import checkin_create, note_add
 from backend.plans.services import StretchInput, proposal_create, stretch_routine_save
 from backend.reminders.services import device_rename
 from tests.conftest import PASSWORD
-from tests.plans.conftest import NO, massage_plan, stretch_routine
 from tests.support.household import Household, household_build
+from tests.support.plans import MASSAGE_FORM, NO, STRETCH_FORM, massage_plan, stretch_routine
 
 pytestmark = pytest.mark.django_db
 
@@ -551,25 +551,6 @@ class Page:
     # "newcomer" (signed in, no plan yet) or "anonymous"
 
 
-MASSAGE_FORM = {
-    "first_day": "1",
-    "first_time": "18:30",
-    "duration_minutes": "15",
-    "technique": "swedish",
-    "given_by": "caregiver",
-}
-STRETCH_FORM = {
-    "time_1": "08:00",
-    "stretch-TOTAL_FORMS": "1",
-    "stretch-INITIAL_FORMS": "0",
-    "stretch-MIN_NUM_FORMS": "1",
-    "stretch-MAX_NUM_FORMS": "20",
-    "stretch-0-name": "Calf stretch",
-    "stretch-0-target_muscle": "gastrocnemius",
-    "stretch-0-side": "both",
-    "stretch-0-hold_seconds": "30",
-    "stretch-0-repetitions": "3",
-}
 SETTINGS_FORM = {"name": "Sam", "language": "en", "time_zone": "Europe/Madrid"}
 STARTER_FORM = {
     "time_zone": "Europe/Madrid",

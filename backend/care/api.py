@@ -240,7 +240,7 @@ class AccessLogSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
     def get_what(self, entry) -> str:
-        return str(viewed_what(entry.path))
+        return str(viewed_what(path=entry.path))
 
 
 class AccessLogPagination(PageNumberPagination):

@@ -68,7 +68,7 @@ VIEWED = {
 }
 
 
-def viewed_what(path: str) -> str:
+def viewed_what(*, path: str) -> str:
     """The log keeps the path; a page or operation with no words here shows as its path."""
     try:
         name = resolve(path).url_name
@@ -93,7 +93,9 @@ def access_log_entries(*, person: User, who: str = "") -> QuerySet[AccessLogEntr
 
 def access_log_lines(entries) -> list[AccessLogLine]:
     return [
-        AccessLogLine(therapist=e.therapist_name, what=viewed_what(e.path), path=e.path, at=e.at)
+        AccessLogLine(
+            therapist=e.therapist_name, what=viewed_what(path=e.path), path=e.path, at=e.at
+        )
         for e in entries
     ]
 

@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backend.accounts.services import user_update
-from backend.care.access import CAREGIVER, SESSION_KEY, acting_role, person_switch, role_for
+from backend.care.access import (
+    CAREGIVER,
+    SESSION_KEY,
+    THERAPIST,
+    acting_role,
+    manages,
+    person_switch,
+    role_for,
+)
 from backend.care.forms import AccessLogFilterForm, DependentForm
 from backend.care.models import Invitation
 from backend.care.selectors import (
@@ -60,8 +68,8 @@ def care_page(request):
 def _care_context(request, *, form=None, profile_form=None) -> dict:
     person = request.person
     role = acting_role(request)
-    managing = role in ("self", "caregiver")
-    if profile_form is None and person.is_dependent and role == "caregiver":
+    managing = manages(role)
+    if profile_form is None and person.is_dependent and role == CAREGIVER:
         profile_form = DependentForm(instance=person, prefix="profile")
     return {
         "form": form or DependentForm(),
@@ -82,7 +90,7 @@ def switch(request, person_id: int):
     person = person_switch(request, person_id)
     if person.id == request.user.id:
         messages.success(request, _("Back to your own plan."))
-    elif role_for(request.user, person) == "therapist":
+    elif role_for(request.user, person) == THERAPIST:
         messages.success(request, _("Viewing %(name)s's plan.") % {"name": person.display_name})
     else:
         messages.success(request, _("Now managing %(name)s.") % {"name": person.display_name})

@@ -4,6 +4,7 @@ import csv
 import io
 
 from backend.checkins.models import CheckIn, Tone
+from backend.shared.spreadsheet import csv_text, csv_text_read
 
 COLUMNS = [
     "idempotency_key", "recorded_at", "occurrence", "tone", "pain", "ease", "rom_joint",
@@ -19,6 +20,8 @@ def _cell(checkin: CheckIn, column: str) -> str:
         "tone": Tone(checkin.tone).label,  # "1+", as people read it
         "worse_after": "yes" if checkin.worse_after else "no",
     }.get(column, getattr(checkin, column, None))
+    if isinstance(value, str):
+        return csv_text(value)  # notes and names people typed: never a formula
     return "" if value is None else str(value)
 
 
@@ -35,7 +38,7 @@ def checkins_from_csv(text: str) -> list[dict]:
     """Rows as the check-in API takes them; validation is the API serializer's job."""
     rows = []
     for row in csv.DictReader(io.StringIO(text)):
-        data = {column: row.get(column, "") for column in COLUMNS}
+        data = {column: csv_text_read(row.get(column) or "") for column in COLUMNS}
         for optional in ("occurrence", "rom_degrees", "minutes", "stress", "sleep"):
             if data[optional] == "":
                 data[optional] = None

@@ -81,7 +81,7 @@ STRETCH_DAYS_SHARE = 0.7
 MIN_WEEKS_TO_COMPARE = 2
 
 
-def week_met_plan(week: WeekAdherence) -> bool:
+def week_met_plan(*, week: WeekAdherence) -> bool:
     return week.massage_done >= week.massage_planned and week.stretch_days_done >= ceil(
         STRETCH_DAYS_SHARE * week.stretch_days_planned
     )
@@ -101,9 +101,11 @@ class AdherenceOutcome:
     not_met: OutcomeGroup
 
 
-def adherence_outcome(adherence: list[WeekAdherence], series: list[dict], zone) -> AdherenceOutcome:
+def adherence_outcome(
+    *, adherence: list[WeekAdherence], series: list[dict], zone
+) -> AdherenceOutcome:
     """Pain and tone in weeks that met the plan against weeks that did not."""
-    met_weeks = {w.week_start for w in adherence if week_met_plan(w)}
+    met_weeks = {w.week_start for w in adherence if week_met_plan(week=w)}
     missed_weeks = {w.week_start for w in adherence} - met_weeks
     values = {True: ([], []), False: ([], [])}
     for point in series:
@@ -168,7 +170,9 @@ def trend_for_person(
         series=series,
         plan_changes=list(PlanChange.objects.filter(person=person).values("changed_at", "summary")),
         adherence=adherence,
-        adherence_outcome=adherence_outcome(adherence, series, person.time_zone),
+        adherence_outcome=adherence_outcome(
+            adherence=adherence, series=series, zone=person.time_zone
+        ),
         baseline=baseline,
         latest=latest,
         reassessment=reassessment,

@@ -12,6 +12,7 @@ from backend.accounts.models import User
 from backend.checkins.models import Baseline, CheckIn, Flag, Note
 from backend.plans.models import Schedule
 from backend.reminders.models import Occurrence
+from backend.reminders.services import occurrence_done
 
 OVERSTIMULATION_ADVICE = [
     _("Next time, use lighter pressure."),
@@ -70,12 +71,7 @@ def checkin_create(
                 **fields,
             )
             if occurrence is not None:
-                Occurrence.objects.filter(id=occurrence.id).update(
-                    status=Occurrence.Status.DONE,
-                    done_at=checkin.recorded_at,
-                    snooze_due_at=None,
-                    nudge_due_at=None,
-                )
+                occurrence_done(occurrence=occurrence, now=checkin.recorded_at)
             current, _created = Baseline.objects.get_or_create(person=person)
             if baseline or current.checkin_id is None:
                 current.checkin = checkin

@@ -1,7 +1,7 @@
 """Strict readers for settings that come from the environment.
 
 A typo in production configuration should stop the process at start-up, not quietly fall back
-to a default: a boolean that is neither "True" nor "False" is an error.
+to a default: a boolean that is not one of True, true, 1, False, false or 0 is an error.
 """
 
 import os
@@ -24,6 +24,7 @@ def env_str(name: str, default: str | None = None) -> str | None:
 
 
 def env_bool(name: str, default: bool) -> bool:
+    """True, true or 1; False, false or 0; anything else is a configuration error."""
     value = env_str(name)
     if value is None:
         return default
@@ -31,7 +32,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in ("False", "false", "0"):
         return False
-    raise ImproperlyConfigured(f"{name} must be True or False, not {value!r}")
+    raise ImproperlyConfigured(f"{name} must be True, true, 1, False, false or 0, not {value!r}")
 
 
 def env_int(name: str, default: int) -> int:

@@ -29,6 +29,7 @@ from backend.plans.models import (
 )
 from backend.reminders.models import CalendarFeed, Occurrence
 from backend.reminders.selectors import devices_with_info
+from backend.shared.spreadsheet import csv_text
 
 
 class Rows(list):
@@ -88,7 +89,7 @@ def person_data(*, person: User, now: datetime | None = None) -> dict:
         ),
         "reminders": _rows(
             Occurrence.objects.filter(person=person),
-            "kind", "local_date", "due_at", "status", "skip_reason", "sent_at", "done_at",
+            "kind", "local_date", "due_at", "status", "skip_reason", "issued_at", "done_at",
         ),
         "checkins": _rows(
             CheckIn.objects.filter(person=person).order_by("recorded_at"),
@@ -134,17 +135,11 @@ def person_data_json(*, person: User) -> str:
     return json.dumps(person_data(person=person), cls=ExportEncoder, indent=2, ensure_ascii=False)
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula. Some text here was
-# written by others (a therapist's note or suggestion), so it is shown as text, after an
-# apostrophe, and never runs on the person's computer.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return f"'{value}" if value.startswith(FORMULA_START) else value
+        return csv_text(value)
     # Dates, times, true/false and lists written as the JSON download writes them.
     encoded = json.loads(json.dumps(value, cls=ExportEncoder))
     return encoded if isinstance(encoded, str) else json.dumps(encoded, ensure_ascii=False)

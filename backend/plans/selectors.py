@@ -59,16 +59,16 @@ def proposals_for_person(*, person: User) -> QuerySet[Proposal]:
     return Proposal.objects.filter(person=person).select_related("therapist")
 
 
-def quiet_hours_of(person: User) -> QuietHours | None:
+def quiet_hours_of(*, person: User) -> QuietHours | None:
     if person.quiet_hours_start is None or person.quiet_hours_end is None:
         return None
     return QuietHours(start=person.quiet_hours_start, end=person.quiet_hours_end)
 
 
-def schedule_rule(schedule: Schedule, person: User) -> Rule:
+def schedule_rule(*, schedule: Schedule, person: User) -> Rule:
     return Rule(
         at=schedule.local_time,
         zone=schedule.time_zone,
         weekday=schedule.weekday,
-        quiet=quiet_hours_of(person),
+        quiet=quiet_hours_of(person=person),
     )

@@ -43,7 +43,9 @@ class StretchInput:
 
 def schedule_plan_next(*, schedule: Schedule, person: User, now: datetime) -> None:
     """Point a schedule at its first occurrence after now (no save)."""
-    schedule.next_day, schedule.next_due_at = first_after(schedule_rule(schedule, person), now)
+    schedule.next_day, schedule.next_due_at = first_after(
+        schedule_rule(schedule=schedule, person=person), now
+    )
 
 
 def _schedules_replace(

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vRecur
 
@@ -31,7 +32,7 @@ def calendar_feed_enable(*, person: User) -> tuple[CalendarFeed, str]:
     """
     token = secrets.token_urlsafe(32)
     feed, _created = CalendarFeed.objects.update_or_create(
-        person=person, defaults={"token_hash": _token_hash(token)}
+        person=person, defaults={"token_hash": _token_hash(token), "created_at": timezone.now()}
     )
     return feed, token
 
@@ -48,7 +49,7 @@ def calendar_feed_disable(*, person: User) -> bool:
 
 
 def _event(schedule: Schedule, person: User, now: datetime) -> Event:
-    rule = schedule_rule(schedule, person)
+    rule = schedule_rule(schedule=schedule, person=person)
     zone = schedule.time_zone
     first = schedule.next_day
     start = datetime.combine(first, schedule.local_time, tzinfo=zone)

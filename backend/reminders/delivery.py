@@ -1,7 +1,7 @@
 """Sending occurrences to each of the person's devices, one Delivery row per device.
 
 Work goes in batches: a pass's occurrences fan out together, and a worker sends a batch of
-deliveries with many requests in flight, writing their results a few dozen rows at a time.
+deliveries with many requests in flight, writing their results at most FLUSH_EVERY (100) rows at a time.
 """
 
 import logging
@@ -83,18 +83,20 @@ def _start_sending(occurrences: list[Occurrence], kind: str, now: datetime) -> l
     those still owed a message."""
     live = []
     for occurrence in occurrences:
-        if kind == Delivery.Kind.REMINDER and occurrence.status == Occurrence.Status.PENDING:
-            occurrence.status = Occurrence.Status.SENT
-            occurrence.sent_at = now
+        if kind == Delivery.Kind.REMINDER and occurrence.status == Occurrence.Status.DUE:
+            occurrence.status = Occurrence.Status.ISSUED
+            occurrence.issued_at = now
             if occurrence.kind == Schedule.Kind.MASSAGE and occurrence.schedule:
-                occurrence.nudge_due_at = nudge_time(occurrence, occurrence.person)
-        elif occurrence.status != Occurrence.Status.SENT:
+                occurrence.nudge_due_at = nudge_time(
+                    occurrence=occurrence, person=occurrence.person
+                )
+        elif occurrence.status != Occurrence.Status.ISSUED:
             continue  # done, missed or skipped meanwhile
         # A snooze or nudge: the dispatcher's lease on it ends here, with its deliveries made.
         if kind in FOLLOW_UP_FIELDS:
             setattr(occurrence, FOLLOW_UP_FIELDS[kind], None)
         live.append(occurrence)
-    fields = ["status", "sent_at", "nudge_due_at"]
+    fields = ["status", "issued_at", "nudge_due_at"]
     if kind in FOLLOW_UP_FIELDS:
         fields = [FOLLOW_UP_FIELDS[kind]]
     update_grouped(Occurrence, live, fields)
@@ -123,7 +125,7 @@ def _backoff(tries: int) -> float:
 
 @dataclass
 class _Results:
-    """Outcomes waiting to be written, a few dozen rows at a time."""
+    """Outcomes waiting to be written: every FLUSH_EVERY (100) or FLUSH_SECONDS, whichever first."""
 
     sent: list[Delivery]
     gone: list[Delivery]

@@ -29,9 +29,9 @@ from backend.shared.batches import update_grouped
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-# A pending delivery this far past its planned try, or an occurrence pending this long after
-# it was claimed, has lost its task (a worker died, or the broker restarted empty): queue it
-# again. Longer than any retry countdown.
+# A pending delivery this far past its planned try (which already counts any retry wait), or
+# an occurrence still due this long after it was claimed, has lost its task (a worker died, or
+# the broker restarted empty): queue it again.
 STALLED_AFTER = timedelta(minutes=10)
 # Pass records older than this are deleted by later passes.
 PASSES_KEPT_FOR = timedelta(days=7)
@@ -67,7 +67,7 @@ def _status_on_claim(schedule: Schedule, day, due: datetime, now: datetime, held
         return Occurrence.Status.SKIPPED, hold
     if is_too_late(due, now):
         return Occurrence.Status.MISSED, ""
-    return Occurrence.Status.PENDING, ""
+    return Occurrence.Status.DUE, ""
 
 
 def _claim_schedules(now: datetime, result: PassResult, queues: Queues) -> bool:
@@ -85,7 +85,7 @@ def _claim_schedules(now: datetime, result: PassResult, queues: Queues) -> bool:
         )
         planned = []
         for schedule in schedules:
-            rule = schedule_rule(schedule, schedule.person)
+            rule = schedule_rule(schedule=schedule, person=schedule.person)
             for day, due in due_until(rule, schedule.next_day, now):
                 status, reason = _status_on_claim(schedule, day, due, now, held)
                 planned.append(
@@ -111,7 +111,7 @@ def _claim_schedules(now: datetime, result: PassResult, queues: Queues) -> bool:
         new = Occurrence.objects.bulk_create(
             o for o in planned if (o.schedule_id, o.local_date) not in recorded
         )
-        queued = [o.id for o in new if o.status == Occurrence.Status.PENDING]
+        queued = [o.id for o in new if o.status == Occurrence.Status.DUE]
         result.claimed += len(new)
         result.missed += sum(o.status == Occurrence.Status.MISSED for o in new)
         result.skipped += sum(o.status == Occurrence.Status.SKIPPED for o in new)
@@ -137,7 +137,7 @@ def _claim_follow_ups(
         wanted = [
             o.id
             for o in occurrences
-            if o.status == Occurrence.Status.SENT and not is_too_late(getattr(o, field_name), now)
+            if o.status == Occurrence.Status.ISSUED and not is_too_late(getattr(o, field_name), now)
         ]
         dropped = [o.id for o in occurrences if o.id not in wanted]
         Occurrence.objects.filter(id__in=dropped).update(**{field_name: None})
@@ -170,7 +170,7 @@ def _requeue_stalled(now: datetime, result: PassResult, queues: Queues) -> None:
     # Occurrences still pending long after they were claimed: their fan-out never ran.
     unsent = (
         Occurrence.objects.filter(
-            status=Occurrence.Status.PENDING,
+            status=Occurrence.Status.DUE,
             created_at__lt=real_now - STALLED_AFTER,
             due_at__lt=now - STALLED_AFTER,
         )
@@ -179,9 +179,9 @@ def _requeue_stalled(now: datetime, result: PassResult, queues: Queues) -> None:
     )
     late = [occurrence_id for occurrence_id, due in unsent if is_too_late(due, now)]
     # The catch-up rule holds for these too: too late to be worth sending is missed.
-    result.missed += Occurrence.objects.filter(
-        id__in=late, status=Occurrence.Status.PENDING
-    ).update(status=Occurrence.Status.MISSED)
+    result.missed += Occurrence.objects.filter(id__in=late, status=Occurrence.Status.DUE).update(
+        status=Occurrence.Status.MISSED
+    )
     resent = [occurrence_id for occurrence_id, _due in unsent if occurrence_id not in late]
     queues.occurrences(resent, Delivery.Kind.REMINDER)
     result.resent.extend(resent)

@@ -11,6 +11,9 @@ NUDGE_AT = time(9, 0)
 SNOOZE = timedelta(minutes=15)
 
 
-def nudge_time(occurrence: Occurrence, person) -> datetime:
-    rule = Rule(at=NUDGE_AT, zone=occurrence.schedule.time_zone, quiet=quiet_hours_of(person))
+def nudge_time(*, occurrence: Occurrence, person) -> datetime:
+    """The next morning, at NUDGE_AT in the schedule's zone, after any quiet hours."""
+    rule = Rule(
+        at=NUDGE_AT, zone=occurrence.schedule.time_zone, quiet=quiet_hours_of(person=person)
+    )
     return due_at(rule, occurrence.local_date + timedelta(days=1))

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from webpush.models import SubscriptionInfo
 
@@ -10,8 +11,9 @@ class Occurrence(models.Model):
     """The ledger: one row per schedule and local date, so each is handled at most once."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Due")
-        SENT = "sent", _("Sent")
+        DUE = "due", _("Due")  # claimed by a pass; its deliveries are not made yet
+        # Its deliveries are made and queued: the reminder is on its way, not yet known sent.
+        ISSUED = "issued", _("Reminder issued")
         DONE = "done", _("Done")
         MISSED = "missed", _("Missed")  # found too late to be worth sending
         SKIPPED = "skipped", _("Skipped")  # paused, or held by the safety screen
@@ -30,7 +32,7 @@ class Occurrence(models.Model):
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices)
     skip_reason = models.CharField(max_length=20, choices=SkipReason.choices, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     # A second send, once: when the person tapped Snooze.
     snooze_due_at = models.DateTimeField(null=True, blank=True)
@@ -57,12 +59,12 @@ class Occurrence(models.Model):
                 condition=models.Q(nudge_due_at__isnull=False),
             ),
             models.Index(fields=["person", "due_at"], name="occurrence_person_due"),
-            # The dispatcher looks for reminders whose fan-out was lost: a few pending rows
-            # among years of history.
+            # The dispatcher looks for reminders whose fan-out was lost: a few due rows among
+            # years of history.
             models.Index(
                 fields=["due_at"],
-                name="occurrence_pending",
-                condition=models.Q(status="pending"),
+                name="occurrence_due",
+                condition=models.Q(status="due"),
             ),
         ]
 
@@ -149,7 +151,8 @@ class CalendarFeed(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now=True)
+    # When this address was made: a new address (calendar_feed_enable) sets it anew.
+    created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"Calendar feed of person {self.person_id}"

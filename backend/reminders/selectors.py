@@ -48,7 +48,7 @@ def occurrences_for_person(*, user: User) -> QuerySet[Occurrence]:
     return Occurrence.objects.filter(person=user)
 
 
-def device_name_from_agent(user_agent: str) -> str:
+def device_name_from_agent(*, user_agent: str) -> str:
     """A name a person recognises ("Chrome on Android") until they choose their own."""
     browsers = [
         ("Edg/", "Edge"),
@@ -89,7 +89,7 @@ def upcoming_reminders(*, user: User, now: datetime, days: int = 7) -> list[Upco
     held = held_by_screen(person=user)
     found = []
     for schedule in Schedule.objects.filter(person=user):
-        rule = schedule_rule(schedule, user)
+        rule = schedule_rule(schedule=schedule, person=user)
         day, due = first_after(rule, now)
         while due <= until:
             reason = hold_of(person=user, kind=schedule.kind, day=day, screen_holds=held)
@@ -123,7 +123,7 @@ def today_for(*, person: User, now: datetime) -> list[TodayItem]:
     for schedule in Schedule.objects.filter(person=person).select_related(
         "massage_plan", "stretch_routine"
     ):
-        rule = schedule_rule(schedule, person)
+        rule = schedule_rule(schedule=schedule, person=person)
         if not rule.falls_on(today):
             continue
         items.append(

@@ -40,7 +40,9 @@ def device_subscribe(
         user_agent=user_agent[:500],
     )
     PushInformation.objects.create(user=user, subscription=subscription)
-    DeviceInfo.objects.create(subscription=subscription, name=device_name_from_agent(user_agent))
+    DeviceInfo.objects.create(
+        subscription=subscription, name=device_name_from_agent(user_agent=user_agent)
+    )
     logger.info("device %s subscribed for user %s", subscription.id, user.id)
     return subscription
 
@@ -106,12 +108,12 @@ def occurrence_done(*, occurrence: Occurrence, now: datetime | None = None) -> O
 
 def occurrence_snooze(*, occurrence: Occurrence, now: datetime | None = None) -> bool:
     """Send the reminder again, once, in 15 minutes. False if it cannot be snoozed."""
-    if occurrence.status != Occurrence.Status.SENT:
+    if occurrence.status != Occurrence.Status.ISSUED:
         return False
     already = Delivery.objects.filter(occurrence=occurrence, kind=Delivery.Kind.SNOOZE).exists()
     if already or occurrence.snooze_due_at is not None:
         return False
     changed = Occurrence.objects.filter(
-        id=occurrence.id, status=Occurrence.Status.SENT, snooze_due_at__isnull=True
+        id=occurrence.id, status=Occurrence.Status.ISSUED, snooze_due_at__isnull=True
     ).update(snooze_due_at=(now or timezone.now()) + SNOOZE)
     return changed == 1

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.care.access import CAREGIVER, SELF, acting_role
+from backend.care.access import acting_role, manages
 from backend.reminders.calendar import (
     calendar_feed_disable,
     calendar_feed_enable,
@@ -57,7 +57,7 @@ def occurrence_page(request, occurrence_id: int):
 
 def _devices(request, *, feed_url=None, status=200):
     # The calendar is only for those who manage the person: a therapist never sees it.
-    managing = acting_role(request) in (SELF, CAREGIVER)
+    managing = manages(acting_role(request))
     context = {
         "devices": devices_with_info(user=request.user),
         "managing": managing,

@@ -8,12 +8,12 @@ import sys
 import pytest
 
 from tests.bench.test_load import ROOT
+from tests.support.databases import needs_postgresql
 
 
 def run(script: str, *args: str, database: str) -> str:
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        pytest.skip("the benchmarks use PostgreSQL, as production does")
+    needs_postgresql("the benchmarks use PostgreSQL, as production does", database_url=url)
     env = os.environ | {"DATABASE_URL": url.rsplit("/", 1)[0] + "/" + database}
     env.pop("DJANGO_SETTINGS_MODULE", None)  # the benchmarks run production settings
     done = subprocess.run(  # noqa: S603

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.databases import needs_postgresql
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
 def test_a_short_load_run_has_no_errors_and_loses_nothing():
     database = os.environ.get("DATABASE_URL", "")
-    if not database.startswith("postgres"):
-        pytest.skip("the load run uses PostgreSQL, as production does")
+    needs_postgresql("the load run uses PostgreSQL, as production does", database_url=database)
     env = os.environ | {"DATABASE_URL": database.rsplit("/", 1)[0] + "/tonus_load_ci"}
     env.pop("DJANGO_SETTINGS_MODULE", None)  # the benchmark runs production settings
 

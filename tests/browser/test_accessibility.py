@@ -49,7 +49,7 @@ from backend.reminders.calendar import calendar_feed_enable
 from backend.reminders.models import Occurrence
 from backend.reminders.services import device_subscribe
 from tests.browser.conftest import PHONE, SCREENSHOTS, Phone
-from tests.plans.conftest import NO
+from tests.support.plans import NO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -133,7 +133,7 @@ class Cast:
             person=self.patient,
             local_date=now.astimezone(ZONE).date(),
             due_at=now - timedelta(hours=3),
-            status=Occurrence.Status.SENT,
+            status=Occurrence.Status.ISSUED,
         )
         self.device = device_subscribe(
             user=self.patient,

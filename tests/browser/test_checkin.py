@@ -135,7 +135,7 @@ def test_a_check_in_made_offline_waits_on_the_phone_and_is_sent_once_when_back_o
     person = make_person("offline.checker@example.com")
     now = timezone.now()
     occurrence = Occurrence.objects.create(
-        person=person, kind="stretch", local_date=now.date(), due_at=now, status="sent"
+        person=person, kind="stretch", local_date=now.date(), due_at=now, status="issued"
     )
     phone.log_in(person.email, PASSWORD)
     # The first visit online lets the worker keep a copy of the page.

@@ -44,7 +44,7 @@ from backend.reminders.messages import action_token
 from backend.reminders.models import CalendarFeed, Occurrence
 from backend.reminders.services import device_subscribe
 from tests.conftest import PASSWORD
-from tests.plans.conftest import NO, massage_plan, stretch_routine
+from tests.support.plans import MASSAGE_FORM, NO, STRETCH_FORM, massage_plan, stretch_routine
 
 OWNER, CAREGIVER, THERAPIST = "owner", "caregiver", "therapist"
 OUTSIDERS = ("other_caregiver", "revoked_therapist", "other_therapist", "other_patient")
@@ -145,26 +145,6 @@ def checkin_body(world, subject):
 def page_checkin_body(world, subject):
     return {"idempotency_key": str(uuid.uuid4()), "tone": "1+", "pain": "3", "ease": "6"}
 
-
-MASSAGE_FORM = {
-    "first_day": "1",
-    "first_time": "18:30",
-    "duration_minutes": "15",
-    "technique": "swedish",
-    "given_by": "caregiver",
-}
-STRETCH_FORM = {
-    "time_1": "08:00",
-    "stretch-TOTAL_FORMS": "1",
-    "stretch-INITIAL_FORMS": "0",
-    "stretch-MIN_NUM_FORMS": "1",
-    "stretch-MAX_NUM_FORMS": "20",
-    "stretch-0-name": "Calf stretch",
-    "stretch-0-target_muscle": "gastrocnemius",
-    "stretch-0-side": "both",
-    "stretch-0-hold_seconds": "30",
-    "stretch-0-repetitions": "3",
-}
 
 API = [
     Op("GET", "/api/v1/accounts/me/", everyone(200), acting=False, subjects=("patient",)),
@@ -612,7 +592,7 @@ class World:
             person=subject,
             local_date=date(2026, 11, 2),
             due_at=datetime(2026, 11, 2, 8, tzinfo=UTC),
-            status=Occurrence.Status.SENT,
+            status=Occurrence.Status.ISSUED,
         )
         _feed, feed_token = calendar_feed_enable(person=subject)
         AccessLogEntry.objects.create(

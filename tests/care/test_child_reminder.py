@@ -4,7 +4,7 @@ from django.core.management import call_command
 from backend.care.services import dependent_create
 from backend.plans.models import Schedule
 from backend.reminders.services import device_subscribe
-from tests.plans.conftest import stretch_routine
+from tests.support.plans import stretch_routine
 
 
 @pytest.mark.django_db(transaction=True)

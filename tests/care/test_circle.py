@@ -32,7 +32,7 @@ from backend.plans.services import (
 from backend.reminders.calendar import calendar_feed_enable
 from backend.reminders.models import CalendarFeed, Delivery, Occurrence
 from backend.reminders.services import device_subscribe
-from tests.plans.conftest import NO, stretch_routine
+from tests.support.plans import NO, stretch_routine
 
 
 def leave(client, person):
@@ -180,7 +180,7 @@ def fill_child(child, *, caregiver, therapist, device) -> str:
     schedule = Schedule.objects.filter(person=child).first()
     occurrence = Occurrence.objects.create(
         schedule=schedule, kind=schedule.kind, person=child, local_date=date(2026, 11, 2),
-        due_at=datetime(2026, 11, 2, 8, tzinfo=UTC), status=Occurrence.Status.SENT,
+        due_at=datetime(2026, 11, 2, 8, tzinfo=UTC), status=Occurrence.Status.ISSUED,
     )  # fmt: skip
     # The child has no phone: their reminder went to the caregiver's.
     Delivery.objects.create(occurrence=occurrence, subscription=device)

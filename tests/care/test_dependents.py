@@ -10,7 +10,7 @@ from backend.care.services import dependent_create
 from backend.checkins.models import CheckIn
 from backend.plans.models import Schedule, StretchRoutine
 from backend.reminders.services import device_subscribe
-from tests.plans.conftest import stretch_routine
+from tests.support.plans import stretch_routine
 
 PLAN = "/api/v1/plans/stretches/"
 

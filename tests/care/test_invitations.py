@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from backend.care.models import AccessLogEntry, CareRelation, Invitation, TherapistAccess
 from backend.checkins.models import CheckIn
-from tests.plans.conftest import stretch_routine
+from tests.support.plans import stretch_routine
 
 INVITE = "/api/v1/care/invitations/"
 ACCEPT = "/api/v1/care/invitations/accept/"

@@ -6,7 +6,7 @@ import pytest
 
 from backend.checkins.services import checkin_create
 from backend.plans.models import MassagePlan, PlanChange, Proposal, Schedule
-from tests.plans.conftest import NO, massage_plan
+from tests.support.plans import NO, massage_plan
 
 PROPOSALS = "/api/v1/plans/proposals/"
 

@@ -88,7 +88,7 @@ def test_a_check_in_for_someone_elses_reminder_is_refused(api_as, person, outsid
     assert response.json() == {"occurrence": ["No such reminder."]}
     assert not CheckIn.objects.exists()
     theirs.refresh_from_db()
-    assert theirs.status == "pending"
+    assert theirs.status == "due"
 
 
 @pytest.mark.django_db

@@ -139,7 +139,7 @@ def test_someone_elses_reminder_is_not_found(client, occurrence, outsider):
     assert client.get(f"{URL}?occurrence=nonsense").status_code == 404
     assert not CheckIn.objects.exists()
     occurrence.refresh_from_db()
-    assert occurrence.status == "pending"
+    assert occurrence.status == "due"
 
 
 @pytest.mark.django_db

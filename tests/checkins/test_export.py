@@ -117,3 +117,19 @@ def test_the_export_holds_only_the_persons_own_check_ins(api_as, person, outside
     api_as.force_login(outsider)
 
     assert export(api_as).splitlines() == [",".join(COLUMNS)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://x.example")', "+1+1", "-2", "@SUM(A1)", "'=x"]
+)
+def test_text_a_spreadsheet_would_run_stays_text_and_comes_back_as_typed(api_as, person, text):
+    sent = FULL | {"notes": text, "milestone": text, "idempotency_key": str(uuid.uuid4())}
+    api_as.post("/api/v1/checkins/", sent, format="json")
+    file = export(api_as)
+    row = next(csv.DictReader(io.StringIO(file)))
+
+    assert row["notes"] == row["milestone"] == f"'{text}"  # a spreadsheet shows it as text
+    CheckIn.objects.all().delete()
+    assert api_as.post("/api/v1/checkins/import/", file, content_type="text/csv").status_code == 200
+    assert CheckIn.objects.get().notes == text

@@ -18,12 +18,16 @@ from backend.checkins.models import CheckIn
 from backend.reminders.models import Occurrence
 from backend.reminders.tasks import dispatch_pass
 from tests.reminders.test_dispatch import stretches
+from tests.support.databases import needs_postgresql
 from tests.support.waiting import wait_until
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="ends PostgreSQL connections"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _on_postgresql():
+    needs_postgresql("ends PostgreSQL connections")
+
 
 URL = "/api/v1/checkins/"
 
@@ -117,7 +121,7 @@ def test_a_check_in_cut_off_while_being_stored_leaves_nothing_half_done(person, 
 
     assert_retry_later(refused)
     assert CheckIn.objects.count() == 0
-    assert Occurrence.objects.get().status == "pending"  # not marked done by half a check-in
+    assert Occurrence.objects.get().status == "due"  # not marked done by half a check-in
     stored = phone.post(URL, body, format="json")
     assert stored.status_code == 201
     assert CheckIn.objects.count() == 1

@@ -139,11 +139,14 @@ def test_outcome_is_compared_only_once_there_are_enough_weeks_on_both_sides():
         {"recorded_at": datetime(2027, 3, 16, 12, tzinfo=UTC), "pain": 6, "tone": 3},
     ]
 
-    early = adherence_outcome(weeks, series, zone)
+    early = adherence_outcome(adherence=weeks, series=series, zone=zone)
     later = adherence_outcome(
-        [*weeks, week(date(2027, 3, 22), massage=(2, 0), stretch=(7, 2))],
-        [*series, {"recorded_at": datetime(2027, 3, 23, 12, tzinfo=UTC), "pain": 8, "tone": 4}],
-        zone,
+        adherence=[*weeks, week(date(2027, 3, 22), massage=(2, 0), stretch=(7, 2))],
+        series=[
+            *series,
+            {"recorded_at": datetime(2027, 3, 23, 12, tzinfo=UTC), "pain": 8, "tone": 4},
+        ],
+        zone=zone,
     )
 
     assert early.enough is False

@@ -13,12 +13,12 @@ from backend.care.models import AccessLogEntry, TherapistAccess
 from backend.checkins.services import checkin_create
 from backend.plans.services import safety_screen_record
 from backend.reminders.models import Occurrence
-from tests.plans.conftest import NO
+from tests.support.plans import NO
 
 # Thursday 12 March 2026, 13:00 in Madrid.
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 12)
-SENT, MISSED, DONE, SKIPPED = "sent", "missed", "done", "skipped"
+ISSUED, MISSED, DONE, SKIPPED = "issued", "missed", "done", "skipped"
 YES = NO | {"open_wounds": True}
 
 
@@ -66,7 +66,7 @@ def seen_by(client, therapist):
 def test_two_sessions_missed_in_a_row_are_flagged_and_one_done_since_clears_it(patient, seen_by):
     ana, ben = patient("Ana"), patient("Ben")
     for person in (ana, ben):
-        session(person, date(2026, 3, 3), SENT)  # reminded, never done
+        session(person, date(2026, 3, 3), ISSUED)  # reminded, never done
         session(person, date(2026, 3, 5), SKIPPED)  # a paused week neither breaks nor counts
         session(person, date(2026, 3, 7), MISSED)  # too late to remind
     session(ben, date(2026, 3, 10), DONE)
@@ -80,8 +80,8 @@ def test_two_sessions_missed_in_a_row_are_flagged_and_one_done_since_clears_it(p
 @pytest.mark.django_db
 def test_a_session_reminded_today_is_not_missed_until_its_day_has_passed(patient, seen_by):
     ana = patient("Ana")
-    session(ana, date(2026, 3, 7), SENT)
-    session(ana, TODAY, SENT)  # reminded at 10:00; the evening is still ahead
+    session(ana, date(2026, 3, 7), ISSUED)
+    session(ana, TODAY, ISSUED)  # reminded at 10:00; the evening is still ahead
 
     assert dashboard(seen_by)["Ana"] == []
 
@@ -94,8 +94,8 @@ def test_a_session_reminded_today_is_not_missed_until_its_day_has_passed(patient
 def test_whether_a_day_has_passed_is_judged_in_the_persons_own_time_zone(patient, seen_by):
     # 12:00 UTC on Thursday is already 01:00 on Friday in Auckland: Thursday is over there.
     kiri = patient("Kiri", time_zone="Pacific/Auckland")
-    session(kiri, date(2026, 3, 7), SENT)
-    session(kiri, TODAY, SENT)
+    session(kiri, date(2026, 3, 7), ISSUED)
+    session(kiri, TODAY, ISSUED)
 
     assert dashboard(seen_by)["Kiri"] == ["Two or more sessions missed in a row"]
 
@@ -149,8 +149,8 @@ def test_those_with_most_flags_come_first_then_the_least_adherent(patient, seen_
             person=eva, idempotency_key=uuid.uuid4(), tone=2, pain=4, ease=5, worse_after=True
         )
     session(bea, date(2026, 3, 10), DONE)
-    session(cai, date(2026, 3, 10), SENT)
-    session(dan, date(2026, 3, 10), SENT)
+    session(cai, date(2026, 3, 10), ISSUED)
+    session(dan, date(2026, 3, 10), ISSUED)
 
     shown = dashboard(seen_by)
 

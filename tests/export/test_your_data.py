@@ -17,7 +17,7 @@ from backend.checkins.services import checkin_create, note_add
 from backend.reminders.calendar import calendar_feed_enable
 from backend.reminders.services import device_subscribe
 from tests.conftest import PASSWORD
-from tests.plans.conftest import stretch_routine
+from tests.support.plans import stretch_routine
 
 EXPORT = "/api/v1/export/"
 EXPORT_CSV = "/api/v1/export/?file=csv"

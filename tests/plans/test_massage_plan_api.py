@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from backend.plans.models import MassagePlan, Schedule
-from tests.plans.conftest import massage_plan
+from tests.support.plans import massage_plan
 
 URL = "/api/v1/plans/massage/"
 

@@ -1,7 +1,7 @@
 import pytest
 
 from backend.plans.models import SafetyScreen
-from tests.plans.conftest import NO
+from tests.support.plans import NO
 
 URL = "/api/v1/safety-screen/"
 

@@ -1,7 +1,7 @@
 import pytest
 
 from backend.plans.models import Schedule, Stretch, StretchRoutine
-from tests.plans.conftest import stretch_routine
+from tests.support.plans import stretch_routine
 
 URL = "/api/v1/plans/stretches/"
 

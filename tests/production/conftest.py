@@ -32,6 +32,7 @@ from django.db import connection
 
 from backend.reminders.vapid import vapid_keys_read
 from tests.conftest import ARTIFACTS, ROOT
+from tests.support.databases import needs_postgresql
 from tests.support.push_receiver import PushReceiver
 from tests.support.redis_server import RedisServer, free_port
 
@@ -161,10 +162,7 @@ def _tasks_without_a_worker_go_nowhere():
 
 
 def _postgres_server() -> dict:
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI"):
-            pytest.fail("production runs on PostgreSQL: CI must too")
-        pytest.skip("production runs on PostgreSQL; this run uses another database")
+    needs_postgresql("production runs on PostgreSQL")
     return connection.settings_dict
 
 

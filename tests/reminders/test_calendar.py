@@ -8,8 +8,8 @@ import time_machine
 from backend.plans.services import safety_screen_record
 from backend.reminders.models import CalendarFeed
 from backend.reminders.selectors import upcoming_reminders
-from tests.plans.conftest import NO
 from tests.reminders.test_dispatch import massage, stretches
+from tests.support.plans import NO
 
 
 def feed(client, api_as) -> icalendar.Calendar:

@@ -19,7 +19,8 @@ from backend.plans.services import (
 from backend.reminders.models import Delivery, Occurrence
 from backend.reminders.services import occurrence_done
 from backend.reminders.tasks import dispatch_pass, send_occurrences
-from tests.plans.conftest import NO
+from tests.support.databases import needs_postgresql
+from tests.support.plans import NO
 
 CALF = StretchInput(
     name="Calf stretch", target_muscle="gastrocnemius", side="both", hold_seconds=30, repetitions=3
@@ -67,7 +68,7 @@ def test_a_pass_records_what_is_due_and_nothing_twice(person):
     assert (occurrence.local_date, occurrence.due_at, occurrence.status) == (
         date(2027, 3, 1),
         due,
-        "pending",
+        "due",
     )
 
 
@@ -78,7 +79,7 @@ def test_after_an_outage_recent_reminders_go_out_and_older_ones_are_missed(perso
     result = dispatch_pass(now=datetime(2027, 3, 1, 9, 30, tzinfo=UTC))
 
     by_time = {o.due_at.hour: o.status for o in Occurrence.objects.all()}
-    assert by_time == {7: "missed", 8: "pending"}  # 2.5 h late: missed; 1.5 h: still sent
+    assert by_time == {7: "missed", 8: "due"}  # 2.5 h late: missed; 1.5 h: still sent
     assert (len(result.queued), result.missed) == (1, 1)
 
 
@@ -89,7 +90,7 @@ def test_a_long_outage_records_every_day_it_missed(person):
     dispatch_pass(now=datetime(2027, 3, 5, 7, 30, tzinfo=UTC))
 
     assert [(o.local_date.day, o.status) for o in Occurrence.objects.order_by("local_date")] == [
-        (1, "missed"), (2, "missed"), (3, "missed"), (4, "missed"), (5, "pending"),
+        (1, "missed"), (2, "missed"), (3, "missed"), (4, "missed"), (5, "due"),
     ]  # fmt: skip
 
 
@@ -125,7 +126,7 @@ def test_a_holiday_pause_skips_reminders_until_it_ends(person):
         (o.local_date.day, o.status, o.skip_reason)
         for o in Occurrence.objects.order_by("local_date")
     ]
-    assert statuses == [(1, "skipped", "paused"), (2, "skipped", "paused"), (3, "pending", "")]
+    assert statuses == [(1, "skipped", "paused"), (2, "skipped", "paused"), (3, "due", "")]
 
 
 @pytest.mark.django_db
@@ -139,7 +140,7 @@ def test_a_yes_on_the_safety_screen_holds_massage_but_not_stretches(person):
 
     assert {(o.kind, o.status, o.skip_reason) for o in Occurrence.objects.all()} == {
         ("massage", "skipped", "safety_hold"),
-        ("stretch", "pending", ""),
+        ("stretch", "due", ""),
     }
 
 
@@ -172,8 +173,7 @@ def test_a_person_who_moves_keeps_their_wall_clock_times(api_as, person):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_at_once_never_claim_the_same_reminder(make_person):
-    if connection.vendor != "postgresql":
-        pytest.skip("SKIP LOCKED needs PostgreSQL; CI runs this test there")
+    needs_postgresql("SKIP LOCKED needs PostgreSQL")
     for index in range(60):
         stretches(make_person(f"p{index}@example.com"), time(8, 0))
     due = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)
@@ -204,7 +204,7 @@ def test_the_command_runs_a_pass_as_if_it_were_another_time(person, capsys):
     call_command("dispatch_reminders", "--at", "2027-03-01T07:00:00Z")
 
     assert "1 queued, 0 missed" in capsys.readouterr().out
-    assert Occurrence.objects.get().status == "pending"
+    assert Occurrence.objects.get().status == "due"
 
 
 @pytest.mark.django_db
@@ -270,7 +270,7 @@ def test_a_reminder_whose_send_task_was_lost_is_queued_again_or_missed(person, t
     assert (late.resent, late.missed, by_hour) == (
         [Occurrence.objects.get(due_at__hour=8).id],
         1,
-        {7: "missed", 8: "pending"},
+        {7: "missed", 8: "due"},
     )
 
 

@@ -164,7 +164,7 @@ def claims_run_out() -> None:
     deliveries, and reminders whose fan-out is queued, are now as old as a lost task's."""
     aged = STALLED_AFTER + timedelta(minutes=1)
     Delivery.objects.filter(status="pending").update(next_attempt_at=F("next_attempt_at") - aged)
-    Occurrence.objects.filter(status="pending").update(created_at=F("created_at") - aged)
+    Occurrence.objects.filter(status="due").update(created_at=F("created_at") - aged)
 
 
 def sent() -> int:
@@ -201,7 +201,7 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
     # The batch in flight when the worker died may have reached the push service before its
     # results were written, and gone again; nothing else did.
     assert len(receiver.accepted) <= 60 + BATCH
-    assert set(Occurrence.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(Occurrence.objects.values_list("status", flat=True)) == {"issued"}
 
 
 def test_a_worker_stopped_with_sigterm_finishes_its_batches_and_sends_none_twice(
@@ -288,7 +288,7 @@ def test_reminders_queued_when_redis_restarts_go_out_once_it_is_back(
             wait_until(lambda: sent() == 30, timeout=60, what="every delivery sent")
         else:
             wait_until(lambda: drained(worker, control), timeout=60, what="the queue drained")
-            assert Occurrence.objects.filter(status="pending").count() == 5  # lost with Redis
+            assert Occurrence.objects.filter(status="due").count() == 5  # lost with Redis
             assert sent() < 20
 
         # Beat's pass once a delivery has stalled for ten minutes.
@@ -360,14 +360,14 @@ def test_after_the_dispatcher_was_down_late_reminders_go_once_and_old_ones_are_m
     wait_until(
         lambda: (
             sent()
-            == Occurrence.objects.filter(status="sent").count()
+            == Occurrence.objects.filter(status="issued").count()
             == len(times) - (just_missed in times)
         ),
         timeout=60,
         what="every reminder worth sending sent",
     )
 
-    expected = {instant: ("sent", 1) for instant in times}
+    expected = {instant: ("issued", 1) for instant in times}
     if just_missed in times:
         expected[just_missed] = ("missed", 0)
     assert shown_per_occurrence(receiver, [phone]) == expected

@@ -10,8 +10,8 @@ from backend.plans.services import safety_screen_record
 from backend.reminders.messages import reminder_payload, topic
 from backend.reminders.models import Delivery, Occurrence
 from backend.reminders.tasks import dispatch_pass
-from tests.plans.conftest import NO
 from tests.reminders.test_dispatch import massage, stretches
+from tests.support.plans import NO
 
 # Words that tell a stranger glancing at a lock screen what the reminder is about.
 HEALTH_WORDS = [

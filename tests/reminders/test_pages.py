@@ -31,7 +31,7 @@ def test_someone_elses_reminder_is_not_found(client, person, outsider):
     assert client.get(f"/occurrences/{occurrence.id}/").status_code == 404
     assert client.post(f"/occurrences/{occurrence.id}/").status_code == 404
     occurrence.refresh_from_db()
-    assert occurrence.status == "pending"
+    assert occurrence.status == "due"
 
 
 @pytest.mark.django_db

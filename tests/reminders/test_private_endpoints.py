@@ -153,7 +153,7 @@ def _reminder_for(person, endpoint, subscription) -> Delivery:
         person=person,
         local_date=date.today(),
         due_at=datetime.now(UTC),
-        status=Occurrence.Status.PENDING,
+        status=Occurrence.Status.DUE,
     )
     [delivery_id] = send_occurrences([occurrence.id], Delivery.Kind.REMINDER)
     return Delivery.objects.get(id=delivery_id)

@@ -79,8 +79,8 @@ def backlog(make_person, receiver) -> list[int]:
             kind=Schedule.Kind.STRETCH,
             local_date=timezone.now().date(),
             due_at=timezone.now(),
-            status=Occurrence.Status.SENT,
-            sent_at=timezone.now(),
+            status=Occurrence.Status.ISSUED,
+            issued_at=timezone.now(),
         )
         for _ in range(BACKLOG_PHONES):
             device = subscribe(person, receiver)

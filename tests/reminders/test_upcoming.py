@@ -4,8 +4,8 @@ import pytest
 import time_machine
 
 from backend.plans.services import safety_screen_record
-from tests.plans.conftest import NO
 from tests.reminders.test_dispatch import massage, stretches
+from tests.support.plans import NO
 
 
 @pytest.mark.django_db

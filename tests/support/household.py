@@ -21,7 +21,7 @@ from backend.plans.services import (
 from backend.reminders.calendar import calendar_feed_enable
 from backend.reminders.models import Occurrence
 from backend.reminders.services import device_subscribe
-from tests.plans.conftest import NO
+from tests.support.plans import NO
 
 
 def _fill(subject: User, therapist: User) -> dict:
@@ -60,7 +60,7 @@ def _fill(subject: User, therapist: User) -> dict:
         person=subject,
         local_date=date(2026, 11, 2),
         due_at=datetime(2026, 11, 2, 8, tzinfo=UTC),
-        status=Occurrence.Status.SENT,
+        status=Occurrence.Status.ISSUED,
     )
     calendar_feed_enable(person=subject)
     TherapistAccess.objects.create(therapist=therapist, person=subject)

@@ -18,7 +18,7 @@ from backend.plans.services import (
 )
 from backend.reminders.models import Occurrence
 from backend.reminders.tasks import dispatch_pass
-from tests.plans.conftest import NO
+from tests.support.plans import NO
 
 # Tuesday 3 March 2026 in Madrid (UTC+1)
 MORNING = datetime(2026, 3, 3, 7, 30, tzinfo=UTC)  # 08:30 local

@@ -230,7 +230,7 @@ def occurrence_for(person) -> Occurrence:
         kind=Schedule.Kind.STRETCH,
         local_date=schedule.next_due_at.date(),
         due_at=schedule.next_due_at,
-        status=Occurrence.Status.SENT,
+        status=Occurrence.Status.ISSUED,
     )
 
 
