@@ -179,12 +179,13 @@ class OccurrenceSerializer(serializers.Serializer):
 
 def _apply_action(occurrence, action: str):
     if action == "done":
-        occurrence_done(occurrence=occurrence)
-    elif not occurrence_snooze(occurrence=occurrence):
+        occurrence_done(occurrence=occurrence)  # refreshes the occurrence itself
+    elif occurrence_snooze(occurrence=occurrence):
+        occurrence.refresh_from_db()
+    else:
         raise serializers.ValidationError(
             {"action": [_("This reminder can be snoozed only once.")]}
         )
-    occurrence.refresh_from_db()
     return Response(OccurrenceSerializer(occurrence).data)
 
 

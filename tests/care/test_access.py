@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from backend.shared.access import Allow
+from backend.shared.access import Allow, declared
 
 # Views of Django and of the schema library: the login's own things, or nothing personal.
 THIRD_PARTY = ("django.contrib.", "drf_spectacular.")
@@ -16,18 +16,13 @@ def _views(resolver=None, prefix=""):
             yield prefix + str(pattern.pattern), pattern.callback
 
 
-def _declared(callback):
-    view = getattr(callback, "cls", None) or getattr(callback, "view_class", None) or callback
-    return getattr(view, "allows", None)
-
-
 def test_every_view_of_ours_declares_what_it_allows():
     undeclared = [
         route
         for route, callback in _views()
         if not route.startswith("admin/")
         and not callback.__module__.startswith(THIRD_PARTY)
-        and _declared(callback) is None
+        and declared(callback) is None
     ]
 
     assert undeclared == []
@@ -35,7 +30,7 @@ def test_every_view_of_ours_declares_what_it_allows():
 
 def test_a_declaration_is_a_level_or_a_level_per_method():
     for route, callback in _views():
-        declared = _declared(callback)
-        if declared is None or isinstance(declared, Allow):
+        allowed = declared(callback)
+        if allowed is None or isinstance(allowed, Allow):
             continue
-        assert all(isinstance(level, Allow) for level in declared.values()), route
+        assert all(isinstance(level, Allow) for level in allowed.values()), route

@@ -1,17 +1,13 @@
 import pytest
 
 from backend.plans.models import MassagePlan, SafetyScreen, Schedule
+from tests.support.plans import MASSAGE_FORM, STRETCH_FORM
 
-MASSAGE = {
-    "first_day": "1",
-    "first_time": "18:30",
+MASSAGE = MASSAGE_FORM | {
     "second_day": "5",
     "second_time": "10:00",
-    "duration_minutes": "15",
-    "technique": "swedish",
     "target_muscles": ["gastrocnemius", "hamstrings"],
     "other_muscles": "tibialis anterior",
-    "given_by": "caregiver",
 }
 NO_ANSWERS = dict.fromkeys(SafetyScreen.QUESTIONS, "no")
 
@@ -79,19 +75,10 @@ def test_the_massage_page_names_what_is_wrong_and_saves_nothing(signed_in, perso
 
 @pytest.mark.django_db
 def test_stretches_are_planned_on_the_page(signed_in, person):
-    data = {
-        "time_1": "08:00",
+    data = STRETCH_FORM | {
         "time_2": "20:00",
         "time_3": "",
         "stretch-TOTAL_FORMS": "3",
-        "stretch-INITIAL_FORMS": "0",
-        "stretch-MIN_NUM_FORMS": "1",
-        "stretch-MAX_NUM_FORMS": "20",
-        "stretch-0-name": "Calf stretch",
-        "stretch-0-target_muscle": "gastrocnemius",
-        "stretch-0-side": "both",
-        "stretch-0-hold_seconds": "30",
-        "stretch-0-repetitions": "3",
         # What a browser sends for the two blank extra rows: their selects keep "both".
         "stretch-1-side": "both",
         "stretch-2-side": "both",
