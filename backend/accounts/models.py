@@ -3,11 +3,17 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
 from timezone_field import TimeZoneField
+
+# The window a person may choose before their support people hear of an undone reminder.
+ESCALATE_MIN, ESCALATE_MAX = 30, 240
+# Suggested when a child is added: a caregiver hears after an hour.
+ESCALATE_SUGGESTED = 60
 
 
 class UserManager(BaseUserManager):
@@ -70,6 +76,21 @@ class User(AbstractUser):
     # Pages and reminders are written in this language; each name is shown in its own language.
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # What brings the person: one or more; each decides what their home and menus offer.
+    practises = models.BooleanField(_("I practise myself"), default=True)
+    looks_after = models.BooleanField(_("I look after someone"), default=False)
+    is_therapist = models.BooleanField(_("I am a therapist"), default=False)
+    profession = models.CharField(_("profession"), max_length=100, blank=True)
+    # A therapist's choice: alerts about their patients also come as a push.
+    alerts_by_push = models.BooleanField(_("alerts as notifications"), default=False)
+    # Minutes after a reminder falls due with nothing done or checked in, when the person's
+    # support people are told. Empty: never.
+    escalate_after = models.PositiveSmallIntegerField(
+        _("tell my support people after (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ESCALATE_MIN), MaxValueValidator(ESCALATE_MAX)],
     )
 
     USERNAME_FIELD = "email"

@@ -24,6 +24,11 @@ def caregivers_of(*, person: User) -> QuerySet[User]:
     return User.objects.filter(cares_for__person=person).order_by("id")
 
 
+def support_people_of(*, person: User) -> QuerySet[User]:
+    """Who hears when the person's reminder goes undone: everyone who looks after them."""
+    return User.objects.filter(cares_for__person=person).order_by("id")
+
+
 def therapists_of(*, person: User) -> QuerySet[TherapistAccess]:
     return TherapistAccess.objects.filter(person=person, revoked_at__isnull=True).select_related(
         "therapist"
