@@ -50,7 +50,7 @@ def occurrence_page(request, occurrence_id: int):
     )
     together = acting_role(request) == SUPPORT
     if request.method == "POST":
-        occurrence_done(occurrence=occurrence)
+        occurrence_done(occurrence=occurrence, done_by=request.user)
         if together:
             messages.success(request, _("Marked as done together."))
         else:

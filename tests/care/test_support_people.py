@@ -88,7 +88,7 @@ def test_a_support_person_sees_the_day_and_marks_a_reminder_done_together(client
 
     assert "Done" in rows[0] and "Done together" not in rows[0]
     stretch.refresh_from_db()
-    assert stretch.status == Occurrence.Status.DONE
+    assert stretch.status == Occurrence.Status.DONE and stretch.done_by == helper
 
 
 @pytest.mark.django_db
