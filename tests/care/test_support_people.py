@@ -86,7 +86,7 @@ def test_a_support_person_sees_the_day_and_marks_a_reminder_done_together(client
         assert "Marked as done together." in done.content.decode()
         rows = today_rows(client.get("/").content.decode())
 
-    assert "Done" in rows[0] and "Done together" not in rows[0]
+    assert "Done by Ana" in rows[0] and "Done together" not in rows[0]
     stretch.refresh_from_db()
     assert stretch.status == Occurrence.Status.DONE and stretch.done_by == helper
 
