@@ -16,7 +16,12 @@ from backend.reminders.calendar import (
 )
 from backend.reminders.models import CalendarFeed
 from backend.reminders.selectors import devices_with_info, occurrences_for_person
-from backend.reminders.services import device_remove, device_rename, occurrence_done
+from backend.reminders.services import (
+    device_remove,
+    device_rename,
+    occurrence_done,
+    occurrence_remind_again,
+)
 from backend.shared.access import Allow, allows
 
 
@@ -49,6 +54,16 @@ def occurrence_page(request, occurrence_id: int):
         occurrences_for_person(user=request.person).select_related("schedule"), id=occurrence_id
     )
     together = acting_role(request) == SUPPORT
+    if request.method == "POST" and together and request.POST.get("action") == "again":
+        if occurrence_remind_again(occurrence=occurrence):
+            messages.success(
+                request,
+                _("%(name)s's reminder comes again in a moment.")
+                % {"name": occurrence.person.display_name},
+            )
+        else:
+            messages.error(request, _("This reminder was already sent again once."))
+        return redirect("occurrence", occurrence_id=occurrence.id)
     if request.method == "POST":
         occurrence_done(occurrence=occurrence, done_by=request.user)
         if together:

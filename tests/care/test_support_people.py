@@ -92,6 +92,25 @@ def test_a_support_person_sees_the_day_and_marks_a_reminder_done_together(client
 
 
 @pytest.mark.django_db
+def test_a_support_person_asks_for_the_reminder_again_once(client, planned, helper):
+    dispatch_pass(now=MORNING)
+    # Its reminder has reached the person's phone (sent by a worker, not running here).
+    Occurrence.objects.filter(kind="stretch").update(status=Occurrence.Status.ISSUED)
+    stretch = Occurrence.objects.get(kind="stretch")
+    client.force_login(helper)
+    client.post(f"/care/switch/{planned.id}/")
+    assert "Remind again" in client.get(f"/occurrences/{stretch.id}/").content.decode()
+
+    first = client.post(f"/occurrences/{stretch.id}/", {"action": "again"}, follow=True)
+    second = client.post(f"/occurrences/{stretch.id}/", {"action": "again"}, follow=True)
+
+    assert "reminder comes again in a moment" in html.unescape(first.content.decode())
+    assert "already sent again once" in second.content.decode()
+    stretch.refresh_from_db()
+    assert stretch.again_due_at is not None and stretch.status == Occurrence.Status.ISSUED
+
+
+@pytest.mark.django_db
 def test_a_support_person_finds_nothing_else_of_the_person(api, planned, helper):
     api.force_login(helper)
     api.credentials(HTTP_X_TONUS_PERSON=str(planned.id))
