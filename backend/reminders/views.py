@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from backend.reminders.services import (
     occurrence_done,
     occurrence_remind_again,
 )
+from backend.reminders.tasks import remind_again_queue
 from backend.shared.access import Allow, allows
 
 
@@ -51,11 +53,14 @@ def calendar_feed(request, token: str):
 def occurrence_page(request, occurrence_id: int):
     """A reminder: Done, and the way to its check-in."""
     occurrence = get_object_or_404(
-        occurrences_for_person(user=request.person).select_related("schedule"), id=occurrence_id
+        occurrences_for_person(user=request.person).select_related("schedule", "done_by"),
+        id=occurrence_id,
     )
     together = acting_role(request) == SUPPORT
     if request.method == "POST" and together and request.POST.get("action") == "again":
         if occurrence_remind_again(occurrence=occurrence):
+            # Now rather than at the next pass, which would claim it should this be lost.
+            transaction.on_commit(lambda: remind_again_queue([occurrence.id]))
             messages.success(
                 request,
                 _("%(name)s's reminder comes again in a moment.")
