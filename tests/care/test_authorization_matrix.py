@@ -29,7 +29,7 @@ from backend.accounts.services import api_token_create
 from backend.care.models import AccessLogEntry, CareRelation, TherapistAccess
 from backend.care.services import dependent_create, invitation_create
 from backend.checkins.export import checkins_to_csv
-from backend.checkins.services import checkin_create, note_add
+from backend.checkins.services import alert_raise, checkin_create, note_add
 from backend.export.person_data import person_data
 from backend.plans.models import Schedule
 from backend.plans.services import (
@@ -199,6 +199,9 @@ API = [
         acting=False,
         subjects=("patient",),
     ),
+    # The therapist's own alerts, about whoever granted them access: others get an empty list.
+    Op("GET", "/api/v1/alerts/", everyone(200), acting=False, subjects=("patient",)),
+    Op("POST", "/api/v1/alerts/{flag_id}/resolve/", therapist_only(200), {"reason": "Seen"}),
     Op("GET", "/api/v1/calendar/", manage(200)),
     Op("POST", "/api/v1/calendar/", write(201)),
     Op("DELETE", "/api/v1/calendar/", write(204)),
@@ -501,6 +504,13 @@ PAGES = [
     page("GET", "checkins/trend/", read(200, anonymous=LOGIN)),
     page("GET", "checkins/summary/", read(200, anonymous=LOGIN)),
     page("POST", "checkins/baseline/reset/", write(302, anonymous=LOGIN)),
+    page("GET", "checkins/alerts/<int:flag_id>/", read(200, anonymous=LOGIN)),
+    page(
+        "POST",
+        "checkins/alerts/<int:flag_id>/",
+        therapist_only(302, anonymous=LOGIN),
+        {"reason": "Seen"},
+    ),
     page("GET", "occurrences/<int:occurrence_id>/", read(200, anonymous=LOGIN)),
     page("POST", "occurrences/<int:occurrence_id>/", write(302, anonymous=LOGIN)),
     page("GET", "devices/", read(200, anonymous=LOGIN)),
@@ -631,6 +641,7 @@ class World:
             notes=f"checkin-note-{MARK}",
         ).checkin
         note_add(checkin=checkin, author=self.users[THERAPIST], text=f"therapist-note-{MARK}")
+        flag = alert_raise(person=subject, kind="pain", checkin=checkin)
         proposal = proposal_create(
             person=subject, therapist=self.users[THERAPIST], message=f"proposal-{MARK}"
         )
@@ -650,6 +661,7 @@ class World:
         return {
             "person_id": subject.id,
             "checkin_id": checkin.id,
+            "flag_id": flag.id,
             "proposal_id": proposal.id,
             "occurrence_id": occurrence.id,
             "therapist_id": self.users[THERAPIST].id,
