@@ -80,7 +80,11 @@ def checkin_create(
                 **fields,
             )
             if occurrence is not None:
-                occurrence_done(occurrence=occurrence, now=checkin.recorded_at)
+                occurrence_done(
+                    occurrence=occurrence,
+                    now=checkin.recorded_at,
+                    done_by=fields.get("recorded_by"),
+                )
             current, _created = Baseline.objects.get_or_create(person=person)
             if baseline or current.checkin_id is None:
                 current.checkin = checkin

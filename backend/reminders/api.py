@@ -177,9 +177,9 @@ class OccurrenceSerializer(serializers.Serializer):
         return occurrence.snooze_due_at is not None
 
 
-def _apply_action(occurrence, action: str):
+def _apply_action(occurrence, action: str, *, by=None):
     if action == "done":
-        occurrence_done(occurrence=occurrence)  # refreshes the occurrence itself
+        occurrence_done(occurrence=occurrence, done_by=by)  # refreshes the occurrence itself
     elif occurrence_snooze(occurrence=occurrence):
         occurrence.refresh_from_db()
     else:
@@ -226,7 +226,7 @@ class OccurrenceDoneApi(APIView):
         occurrence = occurrences_for_person(user=request.person).filter(id=occurrence_id).first()
         if occurrence is None:
             raise NotFound()
-        return _apply_action(occurrence, "done")
+        return _apply_action(occurrence, "done", by=request.user)
 
 
 class DeviceDetailApi(APIView):

@@ -94,13 +94,19 @@ def reminder_test_payload() -> dict:
     }
 
 
-def occurrence_done(*, occurrence: Occurrence, now: datetime | None = None) -> Occurrence:
-    """Mark an occurrence done; pending snoozes and nudges for it are dropped."""
+def occurrence_done(
+    *, occurrence: Occurrence, now: datetime | None = None, done_by: User | None = None
+) -> Occurrence:
+    """Mark an occurrence done, noting `done_by` when someone other than the person did it;
+    pending snoozes, nudges and the telling of support people are dropped."""
     Occurrence.objects.filter(id=occurrence.id).update(
         status=Occurrence.Status.DONE,
         done_at=now or timezone.now(),
+        done_by=done_by if done_by is not None and done_by.id != occurrence.person_id else None,
         snooze_due_at=None,
         nudge_due_at=None,
+        escalate_due_at=None,
+        again_due_at=None,
     )
     occurrence.refresh_from_db()
     return occurrence
