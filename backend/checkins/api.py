@@ -285,6 +285,12 @@ class PointSerializer(serializers.Serializer):
     rom_joint = serializers.CharField()
     rom_degrees = serializers.IntegerField(allow_null=True)
     rom_change = serializers.CharField()
+    recorded_by = inline_serializer(
+        "PointRecordedBy",
+        {"id": serializers.IntegerField(), "name": serializers.CharField()},
+        allow_null=True,
+        help_text="Who logged it: the person, or a caregiver for them. Null on older check-ins.",
+    )
 
 
 class WeekSerializer(serializers.Serializer):

@@ -28,6 +28,15 @@ SERIES_FIELDS = [
 ]
 
 
+def _recorders_name(series: list[dict]) -> None:
+    """Each point's recorded_by: {id, name} of who logged it, or None when not known."""
+    ids = {point["recorded_by_id"] for point in series if point["recorded_by_id"]}
+    names = {user.id: user.display_name for user in User.objects.filter(id__in=ids)}
+    for point in series:
+        by = point.pop("recorded_by_id")
+        point["recorded_by"] = {"id": by, "name": names[by]} if by in names else None
+
+
 def checkins_for_person(*, person: User) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(person=person)
 
@@ -153,7 +162,8 @@ def trend_for_person(
         checkins = checkins.filter(recorded_at__gte=since)
     if until:
         checkins = checkins.filter(recorded_at__lt=until)
-    series = list(checkins.order_by("recorded_at", "id").values(*SERIES_FIELDS))
+    series = list(checkins.order_by("recorded_at", "id").values(*SERIES_FIELDS, "recorded_by_id"))
+    _recorders_name(series)
     baseline = baseline_of(person=person)
     latest = series[-1] if series else None
     reassessment = None

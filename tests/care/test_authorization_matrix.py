@@ -296,6 +296,9 @@ API = [
         write(200),
         {"decision": "accept"},
     ),
+    # Opening a note or a suggestion: the person or a caregiver; the therapist sees it read.
+    Op("POST", "/api/v1/notes/{note_id}/read/", manage(200)),
+    Op("POST", "/api/v1/plans/proposals/{proposal_id}/read/", manage(200)),
     Op("GET", "/api/v1/plans/stretches/", read(200)),
     Op("PUT", "/api/v1/plans/stretches/", write(200), stretch_routine()),
     Op("DELETE", "/api/v1/plans/stretches/", write(204)),
@@ -506,6 +509,9 @@ PAGES = [
     page("POST", "checkins/baseline/reset/", write(302, anonymous=LOGIN)),
     page("GET", "checkins/alerts/<int:flag_id>/", read(200, anonymous=LOGIN)),
     page(
+        "POST", "checkins/messages/<str:kind>/<int:message_id>/read/", manage(302, anonymous=LOGIN)
+    ),
+    page(
         "POST",
         "checkins/alerts/<int:flag_id>/",
         therapist_only(302, anonymous=LOGIN),
@@ -640,7 +646,9 @@ class World:
             ease=5,
             notes=f"checkin-note-{MARK}",
         ).checkin
-        note_add(checkin=checkin, author=self.users[THERAPIST], text=f"therapist-note-{MARK}")
+        note = note_add(
+            checkin=checkin, author=self.users[THERAPIST], text=f"therapist-note-{MARK}"
+        )
         flag = alert_raise(person=subject, kind="pain", checkin=checkin)
         proposal = proposal_create(
             person=subject, therapist=self.users[THERAPIST], message=f"proposal-{MARK}"
@@ -662,6 +670,9 @@ class World:
             "person_id": subject.id,
             "checkin_id": checkin.id,
             "flag_id": flag.id,
+            "note_id": note.id,
+            "kind": "note",
+            "message_id": note.id,
             "proposal_id": proposal.id,
             "occurrence_id": occurrence.id,
             "therapist_id": self.users[THERAPIST].id,

@@ -70,3 +70,14 @@ def test_exports_and_the_therapists_view_name_who_logged_it(api, client, parent,
 
     client.force_login(therapist)
     assert "logged by Ana" in client.get("/care/patients/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_trend_api_names_who_logged_each_point(api, parent, child):
+    log(child, parent)
+    api.force_login(parent)
+    api.credentials(HTTP_X_TONUS_PERSON=str(child.id))
+
+    [point] = api.get("/api/v1/trends/").json()["series"]
+
+    assert point["recorded_by"] == {"id": parent.id, "name": "Ana"}
