@@ -12,7 +12,13 @@ from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.models import ApiToken, User, paused_until_validate
+from backend.accounts.models import (
+    ESCALATE_MAX,
+    ESCALATE_MIN,
+    ApiToken,
+    User,
+    paused_until_validate,
+)
 from backend.accounts.selectors import api_tokens_for_user
 from backend.accounts.services import (
     TOKEN_MAX_DAYS,
@@ -40,6 +46,11 @@ class PersonSerializer(serializers.Serializer):
     paused_until = serializers.DateField(allow_null=True)
     discreet_notifications = serializers.BooleanField()
     language = serializers.ChoiceField(choices=settings.LANGUAGES)
+    escalate_after = serializers.IntegerField(
+        allow_null=True,
+        help_text="Minutes after a reminder falls due, not done nor checked in, when the "
+        "person's support people are told; null: never.",
+    )
 
 
 # Anonymous requests are not CSRF-checked by DRF; signing up logs the browser in,
@@ -89,6 +100,9 @@ class MeApi(APIView):
         paused_until = serializers.DateField(required=False, allow_null=True)
         discreet_notifications = serializers.BooleanField(required=False)
         language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+        escalate_after = serializers.IntegerField(
+            required=False, allow_null=True, min_value=ESCALATE_MIN, max_value=ESCALATE_MAX
+        )
 
         def validate_paused_until(self, value):
             person = self.context["person"]

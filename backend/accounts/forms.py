@@ -7,11 +7,26 @@ from django.contrib.auth.password_validation import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import ApiToken, User, paused_until_validate
+from backend.accounts.models import (
+    ESCALATE_MAX,
+    ESCALATE_MIN,
+    ApiToken,
+    User,
+    paused_until_validate,
+)
 from backend.accounts.services import (
     TooManyPasswordTries,
     password_confirm,
     password_reset_allowed,
+)
+
+# The escalation window, on a person's settings and on a child's profile.
+ESCALATE_HELP = _(
+    "If a reminder is not done or checked in within this many minutes (30 to 240), your "
+    "support people are told. Leave empty for never."
+)
+ESCALATE_WIDGET = forms.NumberInput(
+    attrs={"min": ESCALATE_MIN, "max": ESCALATE_MAX, "inputmode": "numeric"}
 )
 
 
@@ -62,6 +77,7 @@ class SettingsForm(forms.ModelForm):
             "paused_until",
             "discreet_notifications",
             "alerts_by_push",
+            "escalate_after",
         ]
         help_texts = {
             "language": _("For pages and reminders."),
@@ -74,11 +90,13 @@ class SettingsForm(forms.ModelForm):
                 "A notification says only that there is a new alert about a patient; "
                 "the dashboard shows which."
             ),
+            "escalate_after": ESCALATE_HELP,
         }
         widgets = {
             "quiet_hours_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "quiet_hours_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "paused_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "escalate_after": ESCALATE_WIDGET,
         }
 
     def __init__(self, *args, **kwargs):

@@ -16,13 +16,21 @@ from backend.care.models import CareRelation, Invitation, TherapistAccess
 
 @transaction.atomic
 def dependent_create(
-    *, caregiver: User, name: str, time_zone: zoneinfo.ZoneInfo, birth_year: int | None = None
+    *,
+    caregiver: User,
+    name: str,
+    time_zone: zoneinfo.ZoneInfo,
+    birth_year: int | None = None,
+    escalate_after: int | None = None,
 ) -> User:
     """A person with no login (a child), managed by the caregiver who adds them."""
     # The child's calendar feed speaks the language of the family that adds them.
     person = User.objects.create_dependent(
         name=name, time_zone=time_zone, birth_year=birth_year, language=caregiver.language
     )
+    if escalate_after is not None:
+        User.objects.filter(id=person.id).update(escalate_after=escalate_after)
+        person.escalate_after = escalate_after
     CareRelation.objects.create(caregiver=caregiver, person=person)
     return person
 

@@ -123,3 +123,24 @@ def occurrence_snooze(*, occurrence: Occurrence, now: datetime | None = None) ->
         id=occurrence.id, status=Occurrence.Status.ISSUED, snooze_due_at__isnull=True
     ).update(snooze_due_at=(now or timezone.now()) + SNOOZE)
     return changed == 1
+
+
+def occurrence_remind_again(*, occurrence: Occurrence, now: datetime | None = None) -> bool:
+    """A support person's "Remind again": the reminder once more, to the devices that had it.
+    Once per occurrence: False when it was asked for already, or the reminder is no longer
+    open."""
+    if Delivery.objects.filter(occurrence=occurrence, kind=Delivery.Kind.AGAIN).exists():
+        return False
+    changed = Occurrence.objects.filter(
+        id=occurrence.id, status=Occurrence.Status.ISSUED, again_due_at__isnull=True
+    ).update(again_due_at=now or timezone.now())
+    return changed == 1
+
+
+def occurrence_done_together(
+    *, occurrence: Occurrence, support_person: User, now: datetime | None = None
+) -> Occurrence:
+    """A support person's "Done together": done, noting who. Already done stays as it was."""
+    if occurrence.status == Occurrence.Status.DONE:
+        return occurrence
+    return occurrence_done(occurrence=occurrence, now=now, done_by=support_person)
