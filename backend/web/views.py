@@ -62,7 +62,7 @@ def _shell() -> tuple[list[str], str]:
     return urls, _shell_version(urls)
 
 
-@allows(Allow.THERAPIST_READS)
+@allows(Allow.SUPPORT_ACTS)
 def home(request):
     now = timezone.now()
     today = [
