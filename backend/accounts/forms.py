@@ -76,6 +76,7 @@ class SettingsForm(forms.ModelForm):
             "reminders_paused",
             "paused_until",
             "discreet_notifications",
+            "alerts_by_push",
             "escalate_after",
         ]
         help_texts = {
@@ -85,6 +86,10 @@ class SettingsForm(forms.ModelForm):
             "reminders_paused": _("For a holiday: no reminders until you turn this off."),
             "paused_until": _("Optional: reminders start again the day after."),
             "discreet_notifications": _("Lock-screen text says only “Time for your routine”."),
+            "alerts_by_push": _(
+                "A notification says only that there is a new alert about a patient; "
+                "the dashboard shows which."
+            ),
             "escalate_after": ESCALATE_HELP,
         }
         widgets = {
@@ -98,6 +103,9 @@ class SettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A form posted without it (an older page) keeps the language already chosen.
         self.fields["language"].required = False
+        # Alerts are a therapist's: nobody else is offered them.
+        if not self.instance.is_therapist:
+            del self.fields["alerts_by_push"]
 
     def clean_language(self) -> str:
         return self.cleaned_data.get("language") or self.instance.language

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from backend.care.access import acting_role, manages
+from backend.checkins.selectors import unread_therapist_messages
 from backend.plans.models import Schedule
 from backend.reminders.messages import massage_text, stretch_text
 from backend.reminders.selectors import today_for, upcoming_reminders
@@ -73,7 +75,11 @@ def home(request):
         for item in today_for(person=request.person, now=now)
     ]
     upcoming = upcoming_reminders(user=request.person, now=now, days=7)[:6]
-    return render(request, "web/home.html", {"today": today, "upcoming": upcoming, "now": now})
+    context = {"today": today, "upcoming": upcoming, "now": now}
+    # The card of notes and suggestions not yet read, for the person and their caregivers.
+    if manages(acting_role(request)):
+        context["therapist_messages"] = unread_therapist_messages(person=request.person)
+    return render(request, "web/home.html", context)
 
 
 @allows(Allow.ANYONE)
