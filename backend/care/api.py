@@ -72,7 +72,9 @@ class DependentApi(APIView):
     class DependentInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=100)
         birth_year = _birth_year(required=False, allow_null=True)
-        time_zone = TimeZoneField()
+        time_zone = TimeZoneField(
+            required=False, help_text="The caregiver's own zone when not given."
+        )
 
     @extend_schema(request=DependentInputSerializer, responses={201: CarePersonSerializer})
     def post(self, request):

@@ -22,9 +22,22 @@ class DependentForm(forms.ModelForm):
         labels = {"name": _("Their name")}
         help_texts = {"time_zone": _("Reminders arrive at this zone's local time.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, caregiver: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
+        # A child lives where the caregiver does, most often: the caregiver's zone, said
+        # aloud, rather than UTC's 3 a.m. reminders. A caregiver who never chose one (UTC)
+        # gets the phone's, as sign-up does (the page's data-zone-prefill).
+        self.zone_from_phone = caregiver is not None and str(caregiver.time_zone) == "UTC"
+        if caregiver is not None and not self.is_bound and self.instance.pk is None:
+            zone = caregiver.time_zone
+            self.initial.setdefault("time_zone", zone)
+            self.fields["time_zone"].help_text = (
+                _("Set from this phone. Reminders arrive at this zone's local time.")
+                if self.zone_from_phone
+                else _("The same as yours, %(zone)s. Change it if they live in another zone.")
+                % {"zone": zone}
+            )
 
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")

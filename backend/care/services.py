@@ -16,12 +16,22 @@ from backend.care.models import CareRelation, Invitation, TherapistAccess
 
 @transaction.atomic
 def dependent_create(
-    *, caregiver: User, name: str, time_zone: zoneinfo.ZoneInfo, birth_year: int | None = None
+    *,
+    caregiver: User,
+    name: str,
+    time_zone: zoneinfo.ZoneInfo | None = None,
+    birth_year: int | None = None,
 ) -> User:
-    """A person with no login (a child), managed by the caregiver who adds them."""
+    """A person with no login (a child), managed by the caregiver who adds them.
+
+    Unless told otherwise, they live in the caregiver's zone: never UTC's 3 a.m. reminders.
+    """
     # The child's calendar feed speaks the language of the family that adds them.
     person = User.objects.create_dependent(
-        name=name, time_zone=time_zone, birth_year=birth_year, language=caregiver.language
+        name=name,
+        time_zone=time_zone or caregiver.time_zone,
+        birth_year=birth_year,
+        language=caregiver.language,
     )
     CareRelation.objects.create(caregiver=caregiver, person=person)
     return person
