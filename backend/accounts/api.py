@@ -13,7 +13,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.links import sign_up_links
-from backend.accounts.models import ApiToken, Role, User, paused_until_validate, roles_validate
+from backend.accounts.models import (
+    ESCALATE_MAX,
+    ESCALATE_MIN,
+    ApiToken,
+    Role,
+    User,
+    paused_until_validate,
+    roles_validate,
+)
 from backend.accounts.selectors import api_tokens_for_user
 from backend.accounts.services import (
     TOKEN_MAX_DAYS,
@@ -44,6 +52,11 @@ class PersonSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=settings.LANGUAGES)
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices))
     profession = serializers.CharField()
+    escalate_after = serializers.IntegerField(
+        allow_null=True,
+        help_text="Minutes after a reminder falls due, not done nor checked in, when the "
+        "person's support people are told; null: never.",
+    )
 
 
 def _roles_check(attrs: dict, person: User | None = None) -> None:
@@ -150,6 +163,9 @@ class MeApi(APIView):
         language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
         roles = _roles_field(required=False)
         profession = serializers.CharField(max_length=100, required=False, allow_blank=True)
+        escalate_after = serializers.IntegerField(
+            required=False, allow_null=True, min_value=ESCALATE_MIN, max_value=ESCALATE_MAX
+        )
 
         def validate_paused_until(self, value):
             person = self.context["person"]

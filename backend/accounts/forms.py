@@ -7,11 +7,28 @@ from django.contrib.auth.password_validation import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import ApiToken, Role, User, paused_until_validate, roles_validate
+from backend.accounts.models import (
+    ESCALATE_MAX,
+    ESCALATE_MIN,
+    ApiToken,
+    Role,
+    User,
+    paused_until_validate,
+    roles_validate,
+)
 from backend.accounts.services import (
     TooManyPasswordTries,
     password_confirm,
     password_reset_allowed,
+)
+
+# The escalation window, on a person's settings and on a child's profile.
+ESCALATE_HELP = _(
+    "If a reminder is not done or checked in within this many minutes (30 to 240), your "
+    "support people are told. Leave empty for never."
+)
+ESCALATE_WIDGET = forms.NumberInput(
+    attrs={"min": ESCALATE_MIN, "max": ESCALATE_MAX, "inputmode": "numeric"}
 )
 
 
@@ -99,6 +116,7 @@ class SettingsForm(forms.ModelForm):
             "reminders_paused",
             "paused_until",
             "discreet_notifications",
+            "escalate_after",
         ]
         help_texts = {
             "language": _("For pages and reminders."),
@@ -107,11 +125,13 @@ class SettingsForm(forms.ModelForm):
             "reminders_paused": _("For a holiday: no reminders until you turn this off."),
             "paused_until": _("Optional: reminders start again the day after."),
             "discreet_notifications": _("Lock-screen text says only “Time for your routine”."),
+            "escalate_after": ESCALATE_HELP,
         }
         widgets = {
             "quiet_hours_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "quiet_hours_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "paused_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "escalate_after": ESCALATE_WIDGET,
         }
 
     def __init__(self, *args, **kwargs):

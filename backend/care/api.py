@@ -10,6 +10,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.models import ESCALATE_MAX, ESCALATE_MIN, ESCALATE_SUGGESTED
 from backend.accounts.services import user_update
 from backend.care.access import person_in_care_of
 from backend.care.models import Invitation
@@ -43,6 +44,14 @@ class CarePersonSerializer(serializers.Serializer):
     is_dependent = serializers.BooleanField()
     birth_year = serializers.IntegerField(allow_null=True)
     time_zone = TimeZoneField()
+    escalate_after = serializers.IntegerField(allow_null=True)
+
+
+def _escalate_after(**kwargs) -> serializers.IntegerField:
+    """Minutes before the people looking after them hear of an undone reminder; null: never."""
+    return serializers.IntegerField(
+        allow_null=True, min_value=ESCALATE_MIN, max_value=ESCALATE_MAX, **kwargs
+    )
 
 
 class PeopleApi(APIView):
@@ -75,6 +84,8 @@ class DependentApi(APIView):
         time_zone = TimeZoneField(
             required=False, help_text="The caregiver's own zone when not given."
         )
+        # Suggested for a child: on unless the caregiver says otherwise.
+        escalate_after = _escalate_after(required=False, default=ESCALATE_SUGGESTED)
 
     @extend_schema(request=DependentInputSerializer, responses={201: CarePersonSerializer})
     def post(self, request):
@@ -93,6 +104,7 @@ class DependentDetailApi(APIView):
         name = serializers.CharField(max_length=100, required=False)
         birth_year = _birth_year(required=False, allow_null=True)
         time_zone = TimeZoneField(required=False)
+        escalate_after = _escalate_after(required=False)
 
     def _dependent(self, request, person_id):
         person = dependent_in_care_of(user=request.user, person_id=person_id)

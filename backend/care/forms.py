@@ -3,7 +3,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.models import User
+from backend.accounts.forms import ESCALATE_WIDGET
+from backend.accounts.models import ESCALATE_SUGGESTED, User
 
 
 class AccessLogFilterForm(forms.Form):
@@ -18,9 +19,16 @@ class AccessLogFilterForm(forms.Form):
 class DependentForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "birth_year", "time_zone"]
-        labels = {"name": _("Their name")}
-        help_texts = {"time_zone": _("Reminders arrive at this zone's local time.")}
+        fields = ["name", "birth_year", "time_zone", "escalate_after"]
+        labels = {"name": _("Their name"), "escalate_after": _("Tell us all after (minutes)")}
+        help_texts = {
+            "time_zone": _("Reminders arrive at this zone's local time."),
+            "escalate_after": _(
+                "If their reminder is not done or checked in within this many minutes (30 to "
+                "240), everyone who looks after them is told. Leave empty for never."
+            ),
+        }
+        widgets = {"escalate_after": ESCALATE_WIDGET}
 
     def __init__(self, *args, caregiver: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,6 +46,9 @@ class DependentForm(forms.ModelForm):
                 else _("The same as yours, %(zone)s. Change it if they live in another zone.")
                 % {"zone": zone}
             )
+        if self.instance.pk is None:
+            # Suggested for a child: someone hears when a reminder goes unanswered.
+            self.fields["escalate_after"].initial = ESCALATE_SUGGESTED
 
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")

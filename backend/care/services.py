@@ -21,6 +21,7 @@ def dependent_create(
     name: str,
     time_zone: zoneinfo.ZoneInfo | None = None,
     birth_year: int | None = None,
+    escalate_after: int | None = None,
 ) -> User:
     """A person with no login (a child), managed by the caregiver who adds them.
 
@@ -33,6 +34,9 @@ def dependent_create(
         birth_year=birth_year,
         language=caregiver.language,
     )
+    if escalate_after is not None:
+        User.objects.filter(id=person.id).update(escalate_after=escalate_after)
+        person.escalate_after = escalate_after
     CareRelation.objects.create(caregiver=caregiver, person=person)
     return person
 

@@ -6,6 +6,8 @@ is due follows these rules:
 - a wall time skipped by a spring-forward change is due at the first instant after the gap;
 - a wall time repeated by a fall-back change is due at its first occurrence;
 - a time inside the person's quiet hours waits until the quiet hours end.
+A support person told of a reminder still undone hears of it a set time after it fell due,
+after their own quiet hours.
 """
 
 from __future__ import annotations
@@ -65,16 +67,28 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 def due_at(rule: Rule, day: date) -> datetime:
     """The UTC instant at which the occurrence on a local date falls due."""
-    instant = local_instant(day, rule.at, rule.zone)
-    if rule.quiet is None:
+    return after_quiet(local_instant(day, rule.at, rule.zone), rule.quiet, rule.zone)
+
+
+def after_quiet(instant: datetime, quiet: QuietHours | None, zone: ZoneInfo) -> datetime:
+    """The instant, or the end of the quiet hours (wall times in `zone`) it falls inside."""
+    if quiet is None:
         return instant
-    local = instant.astimezone(rule.zone)
-    if not rule.quiet.contains(local.time().replace(tzinfo=None)):
+    local = instant.astimezone(zone)
+    if not quiet.contains(local.time().replace(tzinfo=None)):
         return instant
     end_day = local.date()
-    if rule.quiet.start > rule.quiet.end and local.time() >= rule.quiet.start:
+    if quiet.start > quiet.end and local.time() >= quiet.start:
         end_day += timedelta(days=1)
-    return local_instant(end_day, rule.quiet.end, rule.zone)
+    return local_instant(end_day, quiet.end, zone)
+
+
+def escalation_at(
+    due: datetime, *, after_minutes: int, quiet: QuietHours | None, zone: ZoneInfo
+) -> datetime:
+    """When a support person hears of a reminder still undone: `after_minutes` after it fell
+    due, or when their own quiet hours (in their own zone) end."""
+    return after_quiet(due + timedelta(minutes=after_minutes), quiet, zone)
 
 
 def next_day(rule: Rule, day: date) -> date:

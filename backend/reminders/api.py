@@ -1,6 +1,7 @@
 import base64
 
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,9 +13,10 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from backend.care.selectors import support_people_of
 from backend.reminders.calendar import calendar_feed_disable, calendar_feed_enable
 from backend.reminders.endpoints import endpoint_refusal
-from backend.reminders.messages import action_token_occurrence_id
+from backend.reminders.messages import action_token_occurrence_id, escalation_token_ids
 from backend.reminders.models import CalendarFeed, Occurrence
 from backend.reminders.selectors import (
     devices_with_info,
@@ -27,9 +29,11 @@ from backend.reminders.services import (
     device_subscribe,
     device_unsubscribe,
     occurrence_done,
+    occurrence_done_together,
+    occurrence_remind_again,
     occurrence_snooze,
 )
-from backend.reminders.tasks import reminder_test_queue
+from backend.reminders.tasks import remind_again_queue, reminder_test_queue
 from backend.shared.access import Allow
 from backend.shared.api import FIELD_ERRORS, NOT_FOUND, InputSerializer
 
@@ -172,14 +176,20 @@ class OccurrenceSerializer(serializers.Serializer):
     status = serializers.CharField()
     done_at = serializers.DateTimeField(allow_null=True)
     snoozed = serializers.SerializerMethodField()
+    done_by = serializers.CharField(
+        source="done_by.display_name",
+        default=None,
+        allow_null=True,
+        help_text="Who marked it done, when not the person: a caregiver or support person.",
+    )
 
     def get_snoozed(self, occurrence) -> bool:
         return occurrence.snooze_due_at is not None
 
 
-def _apply_action(occurrence, action: str):
+def _apply_action(occurrence, action: str, *, by=None):
     if action == "done":
-        occurrence_done(occurrence=occurrence)  # refreshes the occurrence itself
+        occurrence_done(occurrence=occurrence, done_by=by)  # refreshes the occurrence itself
     elif occurrence_snooze(occurrence=occurrence):
         occurrence.refresh_from_db()
     else:
@@ -189,12 +199,36 @@ def _apply_action(occurrence, action: str):
     return Response(OccurrenceSerializer(occurrence).data)
 
 
+def _escalation_action(token: str, action: str):
+    """ "Done together" or "Remind again" from a support person's notification. The token
+    names the support person; one no longer among the person's support people can do
+    nothing."""
+    ids = escalation_token_ids(token)
+    occurrence = (
+        Occurrence.objects.filter(id=ids[0]).select_related("person").first() if ids else None
+    )
+    if (
+        occurrence is None
+        or not support_people_of(person=occurrence.person).filter(id=ids[1]).exists()
+    ):
+        raise NotFound(_("This reminder link has expired."))
+    if action == "together":
+        support_person = support_people_of(person=occurrence.person).get(id=ids[1])
+        occurrence = occurrence_done_together(occurrence=occurrence, support_person=support_person)
+    elif occurrence_remind_again(occurrence=occurrence):
+        transaction.on_commit(lambda: remind_again_queue([occurrence.id]))
+        occurrence.refresh_from_db()
+    # A second "Remind again" sends nothing more: the answer is the same, the reminder as it is.
+    return Response(OccurrenceSerializer(occurrence).data)
+
+
 class OccurrenceActionApi(APIView):
-    """Done or Snooze from a notification, posted by the service worker.
+    """Done or Snooze from a reminder, "Done together" or "Remind again" from a support
+    person's notification, posted by the service worker.
 
     The phone may be locked and the page closed, so there is no session or CSRF token: the
-    signed token in the push payload, seen only by the person's devices, authorises this one
-    reminder for two days.
+    signed token in the push payload, seen only by the devices it was sent to, authorises
+    this one reminder for two days.
     """
 
     allows = Allow.ANYONE
@@ -202,7 +236,7 @@ class OccurrenceActionApi(APIView):
 
     class OccurrenceActionInputSerializer(InputSerializer):
         token = serializers.CharField(max_length=200)
-        action = serializers.ChoiceField(choices=["done", "snooze"])
+        action = serializers.ChoiceField(choices=["done", "snooze", "together", "again"])
 
     @extend_schema(
         request=OccurrenceActionInputSerializer,
@@ -211,6 +245,10 @@ class OccurrenceActionApi(APIView):
     def post(self, request):
         serializer = self.OccurrenceActionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if serializer.validated_data["action"] in ("together", "again"):
+            return _escalation_action(
+                serializer.validated_data["token"], serializer.validated_data["action"]
+            )
         occurrence_id = action_token_occurrence_id(serializer.validated_data["token"])
         occurrence = Occurrence.objects.filter(id=occurrence_id).first() if occurrence_id else None
         if occurrence is None:
@@ -226,7 +264,7 @@ class OccurrenceDoneApi(APIView):
         occurrence = occurrences_for_person(user=request.person).filter(id=occurrence_id).first()
         if occurrence is None:
             raise NotFound()
-        return _apply_action(occurrence, "done")
+        return _apply_action(occurrence, "done", by=request.user)
 
 
 class DeviceDetailApi(APIView):

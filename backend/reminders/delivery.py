@@ -18,9 +18,12 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from webpush.models import SubscriptionInfo
 
+from backend.care.selectors import support_people_of
 from backend.plans.models import Schedule
+from backend.plans.occurrences import escalation_at
+from backend.plans.selectors import quiet_hours_of
 from backend.reminders.follow_ups import nudge_time
-from backend.reminders.messages import reminder_payload, topic
+from backend.reminders.messages import escalation_payload, reminder_payload, topic
 from backend.reminders.models import Delivery, DeviceInfo, Occurrence
 from backend.reminders.push import (
     Device,
@@ -30,14 +33,24 @@ from backend.reminders.push import (
     PushError,
     push_send_many,
 )
-from backend.reminders.selectors import device_owner_languages, reminder_devices
+from backend.reminders.selectors import (
+    device_owners,
+    reminded_devices,
+    reminder_devices,
+    support_devices,
+)
 from backend.reminders.tallies import FAILED, PRUNED, SENT, tally_add
 from backend.shared.batches import update_grouped
 
 logger = logging.getLogger(__name__)
 
 
-FOLLOW_UP_FIELDS = {Delivery.Kind.SNOOZE: "snooze_due_at", Delivery.Kind.NUDGE: "nudge_due_at"}
+FOLLOW_UP_FIELDS = {
+    Delivery.Kind.SNOOZE: "snooze_due_at",
+    Delivery.Kind.NUDGE: "nudge_due_at",
+    Delivery.Kind.ESCALATION: "escalate_due_at",
+    Delivery.Kind.AGAIN: "again_due_at",
+}
 # Results are written this often while the rest of a batch is still in flight, so a worker
 # killed mid-batch leaves little sent-but-unrecorded behind.
 FLUSH_EVERY = 100
@@ -45,14 +58,18 @@ FLUSH_SECONDS = 0.2
 
 
 def occurrences_send(
-    *, occurrence_ids: list[int], kind: str, queue: Callable[[list[int]], None]
+    *,
+    occurrence_ids: list[int],
+    kind: str,
+    queue: Callable[[list[int]], None],
+    now: datetime | None = None,
 ) -> list[int]:
     """Create one delivery per device of each occurrence and queue them with `queue` once
     committed. Returns the new ids.
 
     A repeated call (a redelivered task) finds the deliveries already there and adds none.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         occurrences = list(
             Occurrence.objects.select_for_update(of=("self",))
@@ -61,16 +78,22 @@ def occurrences_send(
             .order_by("id")
         )
         live = _start_sending(occurrences, kind, now)
-        devices = reminder_devices(person_ids={o.person_id for o in live})
         existing = set(
             Delivery.objects.filter(occurrence__in=live, kind=kind).values_list(
                 "occurrence_id", "subscription_id"
             )
         )
+        if kind == Delivery.Kind.ESCALATION:
+            devices = _escalation_devices(live, existing, now)
+        elif kind == Delivery.Kind.AGAIN:
+            devices = reminded_devices(occurrence_ids=[o.id for o in live])
+        else:
+            by_person = reminder_devices(person_ids={o.person_id for o in live})
+            devices = {o.id: by_person.get(o.person_id, []) for o in live}
         created = Delivery.objects.bulk_create(
             Delivery(occurrence=o, subscription_id=device_id, kind=kind, next_attempt_at=now)
             for o in live
-            for device_id in devices.get(o.person_id, [])
+            for device_id in devices.get(o.id, [])
             if (o.id, device_id) not in existing
         )
         created_ids = [delivery.id for delivery in created]
@@ -90,17 +113,65 @@ def _start_sending(occurrences: list[Occurrence], kind: str, now: datetime) -> l
                 occurrence.nudge_due_at = nudge_time(
                     occurrence=occurrence, person=occurrence.person
                 )
+            if occurrence.person.escalate_after:
+                # The earliest a support person may hear of it; each one's own quiet hours
+                # are weighed when it comes.
+                occurrence.escalate_due_at = occurrence.due_at + timedelta(
+                    minutes=occurrence.person.escalate_after
+                )
         elif occurrence.status != Occurrence.Status.ISSUED:
             continue  # done, missed or skipped meanwhile
         # A snooze or nudge: the dispatcher's lease on it ends here, with its deliveries made.
         if kind in FOLLOW_UP_FIELDS:
             setattr(occurrence, FOLLOW_UP_FIELDS[kind], None)
         live.append(occurrence)
-    fields = ["status", "issued_at", "nudge_due_at"]
+    fields = ["status", "issued_at", "nudge_due_at", "escalate_due_at"]
     if kind in FOLLOW_UP_FIELDS:
         fields = [FOLLOW_UP_FIELDS[kind]]
     update_grouped(Occurrence, live, fields)
     return live
+
+
+def _escalation_devices(
+    occurrences: list[Occurrence], existing: set[tuple[int, int]], now: datetime
+) -> dict[int, list[int]]:
+    """The devices of each occurrence's support people whose time to hear of it has come,
+    one message per person: someone already told is not told again. An occurrence with
+    people still in their quiet hours is claimed again when the next of them wakes."""
+    devices: dict[int, list[int]] = {}
+    later = []
+    for occurrence in occurrences:
+        person = occurrence.person
+        if not person.escalate_after:
+            continue  # turned off since the reminder went out
+        # Everyone who looks after the person, the one whose phone had the reminder too:
+        # for a child, any of them may be the one at home.
+        people = [
+            p for p in support_people_of(person=person) if p.id != person.id and not p.is_dependent
+        ]
+        owned = support_devices(user_ids=[p.id for p in people])
+        told = {device for o_id, device in existing if o_id == occurrence.id}
+        wanted, next_at = [], None
+        for support in people:
+            own = owned.get(support.id, [])
+            if told.intersection(own):
+                continue
+            at = escalation_at(
+                occurrence.due_at,
+                after_minutes=person.escalate_after,
+                quiet=quiet_hours_of(person=support),
+                zone=support.time_zone,
+            )
+            if at <= now + CLOCK_SLACK:
+                wanted.extend(own)
+            else:
+                next_at = at if next_at is None else min(next_at, at)
+        devices[occurrence.id] = wanted
+        if next_at is not None:
+            occurrence.escalate_due_at = next_at
+            later.append(occurrence)
+    update_grouped(Occurrence, later, ["escalate_due_at"])
+    return devices
 
 
 def _expires_at(delivery: Delivery) -> datetime:
@@ -197,15 +268,23 @@ def _claim(delivery_ids: list[int], now: datetime) -> list[Delivery]:
 
 
 def _messages(deliveries: list[Delivery], now: datetime) -> list[Message]:
-    languages = device_owner_languages(subscription_ids={d.subscription_id for d in deliveries})
-    payloads: dict[tuple[int, str, str | None], dict] = {}
+    owners = device_owners(subscription_ids={d.subscription_id for d in deliveries})
+    payloads: dict[tuple, dict] = {}
     messages = []
     for delivery in deliveries:
         occurrence, subscription = delivery.occurrence, delivery.subscription
-        language = languages.get(subscription.id)
-        key = (occurrence.id, delivery.kind, language)
-        if key not in payloads:
-            payloads[key] = reminder_payload(occurrence, delivery.kind, language=language)
+        owner = owners.get(subscription.id)
+        if delivery.kind == Delivery.Kind.ESCALATION:
+            # Signed for the support person who reads it: their tap says who acted.
+            recipient = owner or occurrence.person
+            key = (occurrence.id, delivery.kind, recipient.id)
+            if key not in payloads:
+                payloads[key] = escalation_payload(occurrence, recipient=recipient)
+        else:
+            language = owner.language if owner else None
+            key = (occurrence.id, delivery.kind, language)
+            if key not in payloads:
+                payloads[key] = reminder_payload(occurrence, delivery.kind, language=language)
         device = Device(
             endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth
         )
@@ -215,7 +294,7 @@ def _messages(deliveries: list[Delivery], now: datetime) -> list[Message]:
                 payload=payloads[key],
                 ttl=int((_expires_at(delivery) - now).total_seconds()),
                 urgency="high",
-                topic=topic(occurrence),
+                topic=topic(occurrence, delivery.kind),
             )
         )
     return messages

@@ -54,6 +54,8 @@ class PassResult:
     skipped: int = 0
     snoozes: list[int] = field(default_factory=list)
     nudges: list[int] = field(default_factory=list)
+    escalations: list[int] = field(default_factory=list)  # support people told
+    agains: list[int] = field(default_factory=list)  # reminded again by a support person
     requeued: list[int] = field(default_factory=list)  # delivery ids
     resent: list[int] = field(default_factory=list)  # occurrence ids whose fan-out was lost
 
@@ -124,7 +126,8 @@ def _claim_schedules(now: datetime, result: PassResult, queues: Queues) -> bool:
 def _claim_follow_ups(
     now: datetime, field_name: str, kind: str, into: list[int], queues: Queues
 ) -> bool:
-    """Snoozes and nudges: occurrences whose `field_name` instant has come."""
+    """Snoozes, nudges, telling support people and reminding again: occurrences whose
+    `field_name` instant has come."""
     with transaction.atomic():
         occurrences = list(
             Occurrence.objects.select_for_update(skip_locked=True)
@@ -198,6 +201,12 @@ def dispatch_due(*, now: datetime, queues: Queues) -> PassResult:
         pass
     while _claim_follow_ups(now, "nudge_due_at", Delivery.Kind.NUDGE, result.nudges, queues):
         pass
+    while _claim_follow_ups(
+        now, "escalate_due_at", Delivery.Kind.ESCALATION, result.escalations, queues
+    ):
+        pass
+    while _claim_follow_ups(now, "again_due_at", Delivery.Kind.AGAIN, result.agains, queues):
+        pass
     _requeue_stalled(now, result, queues)
     _pass_record(record, result, seconds=clock.monotonic() - started)
     return result
@@ -218,7 +227,12 @@ def _pass_record(record: DispatchPass, result: PassResult, *, seconds: float) ->
     record.finished_at = record.started_at + timedelta(seconds=seconds)
     record.claimed = result.claimed
     record.queued = (
-        len(result.queued) + len(result.snoozes) + len(result.nudges) + len(result.resent)
+        len(result.queued)
+        + len(result.snoozes)
+        + len(result.nudges)
+        + len(result.escalations)
+        + len(result.agains)
+        + len(result.resent)
     )
     record.missed = result.missed
     record.skipped = result.skipped

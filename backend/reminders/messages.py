@@ -23,6 +23,26 @@ def action_token_occurrence_id(token: str) -> int | None:
         return None
 
 
+ESCALATION_SALT = "tonus.reminders.escalation"
+
+
+def escalation_token(occurrence: Occurrence, support_person) -> str:
+    """Opens "Done together" and "Remind again" of one occurrence, for one support person: the
+    token says who acted."""
+    return signing.dumps([occurrence.id, support_person.id], salt=ESCALATION_SALT)
+
+
+def escalation_token_ids(token: str) -> tuple[int, int] | None:
+    """(occurrence id, support person id), or None for a token that is bad or too old."""
+    try:
+        occurrence_id, person_id = signing.loads(
+            token, salt=ESCALATION_SALT, max_age=ACTION_MAX_AGE
+        )
+        return int(occurrence_id), int(person_id)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
 def massage_text(plan: MassagePlan | None) -> str:
     if plan is None:
         return _("Time for your massage session.")
@@ -92,10 +112,43 @@ def _reminder_payload(occurrence: Occurrence, kind: str) -> dict:
     }
 
 
-def topic(occurrence: Occurrence) -> str:
+def escalation_payload(occurrence: Occurrence, *, recipient) -> dict:
+    """What a support person's phone shows of a reminder still undone, in their language;
+    with no health words when either of them asked for discreet notifications."""
+    person = occurrence.person
+    whose = {"name": person.display_name}
+    with translation.override(recipient.language):
+        if person.discreet_notifications or recipient.discreet_notifications:
+            title = "Tonus"
+            body = _("A reminder for %(name)s is still open.") % whose
+        elif occurrence.kind == Schedule.Kind.MASSAGE:
+            title = _("%(name)s's massage session isn't done yet") % whose
+            body = _("Do it together, or remind %(name)s again.") % whose
+        else:
+            title = _("%(name)s's stretches aren't done yet") % whose
+            body = _("Do them together, or remind %(name)s again.") % whose
+        return {
+            "title": title,
+            "body": body,
+            # Its own tag: it does not replace the reminder on a phone that shows both.
+            "tag": f"escalation-{occurrence.id}",
+            "url": "/",
+            "occurrence": occurrence.id,
+            "token": escalation_token(occurrence, recipient),
+            "actions": [
+                {"action": "together", "title": _("Done together")},
+                {"action": "again", "title": _("Remind again")},
+            ],
+        }
+
+
+def topic(occurrence: Occurrence, kind: str = Delivery.Kind.REMINDER) -> str:
     # A newer reminder of the same schedule replaces an unread one still waiting at the
     # push service. The push service sees it, so it says nothing of health, discreet or not.
     # RFC 8030: at most 32 URL-safe base64 characters.
+    if kind == Delivery.Kind.ESCALATION:
+        # Not the reminder's: on a caregiver's phone it must not replace the child's reminder.
+        return f"e{occurrence.id}"
     if occurrence.schedule_id is None:
         return f"o{occurrence.id}"
     return f"s{occurrence.schedule_id}"

@@ -38,6 +38,20 @@ class Occurrence(models.Model):
     snooze_due_at = models.DateTimeField(null=True, blank=True)
     # The next-morning nudge for a massage session neither done nor checked in.
     nudge_due_at = models.DateTimeField(null=True, blank=True)
+    # When the person's support people are told it is still undone (their escalation window
+    # after it fell due); only while the person has one. Cleared once their messages are made.
+    escalate_due_at = models.DateTimeField(null=True, blank=True)
+    # "Remind again" from a support person's notification: the reminder once more, once.
+    again_due_at = models.DateTimeField(null=True, blank=True)
+    # Who marked it done, when not the person themself (a caregiver, a support person).
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -57,6 +71,16 @@ class Occurrence(models.Model):
                 fields=["nudge_due_at"],
                 name="occurrence_nudge_due",
                 condition=models.Q(nudge_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["escalate_due_at"],
+                name="occurrence_escalate_due",
+                condition=models.Q(escalate_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["again_due_at"],
+                name="occurrence_again_due",
+                condition=models.Q(again_due_at__isnull=False),
             ),
             models.Index(fields=["person", "due_at"], name="occurrence_person_due"),
             # The dispatcher looks for reminders whose fan-out was lost: a few due rows among
@@ -85,6 +109,8 @@ class Delivery(models.Model):
         REMINDER = "reminder", _("Reminder")
         SNOOZE = "snooze", _("Snoozed reminder")
         NUDGE = "nudge", _("Next-morning nudge")
+        ESCALATION = "escalation", _("Told a support person")
+        AGAIN = "again", _("Reminded again")
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="deliveries")
     subscription = models.ForeignKey(

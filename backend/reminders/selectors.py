@@ -35,13 +35,44 @@ def reminder_devices(*, person_ids: Iterable[int]) -> dict[int, list[int]]:
     return {person_id: sorted(ids) for person_id, ids in devices.items()}
 
 
-def device_owner_languages(*, subscription_ids: Iterable[int]) -> dict[int, str]:
-    """The language of the person whose phone each device is, who reads what it shows."""
-    return dict(
-        PushInformation.objects.filter(
+def device_owners(*, subscription_ids: Iterable[int]) -> dict[int, User]:
+    """Whose phone each device is: who reads what it shows, in their language and manner."""
+    return {
+        info.subscription_id: info.user
+        for info in PushInformation.objects.filter(
             subscription_id__in=list(subscription_ids), user__isnull=False
-        ).values_list("subscription_id", "user__language")
-    )
+        ).select_related("user")
+    }
+
+
+def support_devices(*, user_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Each support person's own devices, as subscription ids (never those of people they
+    look after: a dependent has none, and an adult's own are theirs)."""
+    devices: dict[int, list[int]] = {}
+    for user_id, subscription_id in (
+        PushInformation.objects.filter(user_id__in=list(user_ids), subscription__isnull=False)
+        .order_by("subscription_id")
+        .values_list("user_id", "subscription_id")
+    ):
+        devices.setdefault(user_id, []).append(subscription_id)
+    return devices
+
+
+def reminded_devices(*, occurrence_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The devices each occurrence's reminder went to, still there: where "Remind again"
+    sends it."""
+    devices: dict[int, list[int]] = {}
+    for occurrence_id, subscription_id in (
+        Delivery.objects.filter(
+            occurrence_id__in=list(occurrence_ids),
+            kind=Delivery.Kind.REMINDER,
+            subscription__isnull=False,
+        )
+        .order_by("subscription_id")
+        .values_list("occurrence_id", "subscription_id")
+    ):
+        devices.setdefault(occurrence_id, []).append(subscription_id)
+    return devices
 
 
 def occurrences_for_person(*, user: User) -> QuerySet[Occurrence]:
@@ -110,6 +141,11 @@ class TodayItem:
     def done(self) -> bool:
         return self.occurrence is not None and self.occurrence.status == Occurrence.Status.DONE
 
+    @property
+    def done_by(self) -> User | None:
+        """Who did it, when someone other than the person marked it done."""
+        return self.occurrence.done_by if self.done else None
+
 
 def today_for(*, person: User, now: datetime) -> list[TodayItem]:
     """The person's sessions and stretches on their local today, done or still to come."""
@@ -117,7 +153,9 @@ def today_for(*, person: User, now: datetime) -> list[TodayItem]:
     held = held_by_screen(person=person)
     occurrences = {
         o.schedule_id: o
-        for o in Occurrence.objects.filter(person=person, local_date=today, schedule__isnull=False)
+        for o in Occurrence.objects.filter(
+            person=person, local_date=today, schedule__isnull=False
+        ).select_related("done_by")
     }
     items = []
     for schedule in Schedule.objects.filter(person=person).select_related(

@@ -94,13 +94,19 @@ def reminder_test_payload() -> dict:
     }
 
 
-def occurrence_done(*, occurrence: Occurrence, now: datetime | None = None) -> Occurrence:
-    """Mark an occurrence done; pending snoozes and nudges for it are dropped."""
+def occurrence_done(
+    *, occurrence: Occurrence, now: datetime | None = None, done_by: User | None = None
+) -> Occurrence:
+    """Mark an occurrence done, noting `done_by` when someone other than the person did it;
+    pending snoozes, nudges and the telling of support people are dropped."""
     Occurrence.objects.filter(id=occurrence.id).update(
         status=Occurrence.Status.DONE,
         done_at=now or timezone.now(),
+        done_by=done_by if done_by is not None and done_by.id != occurrence.person_id else None,
         snooze_due_at=None,
         nudge_due_at=None,
+        escalate_due_at=None,
+        again_due_at=None,
     )
     occurrence.refresh_from_db()
     return occurrence
@@ -117,3 +123,24 @@ def occurrence_snooze(*, occurrence: Occurrence, now: datetime | None = None) ->
         id=occurrence.id, status=Occurrence.Status.ISSUED, snooze_due_at__isnull=True
     ).update(snooze_due_at=(now or timezone.now()) + SNOOZE)
     return changed == 1
+
+
+def occurrence_remind_again(*, occurrence: Occurrence, now: datetime | None = None) -> bool:
+    """A support person's "Remind again": the reminder once more, to the devices that had it.
+    Once per occurrence: False when it was asked for already, or the reminder is no longer
+    open."""
+    if Delivery.objects.filter(occurrence=occurrence, kind=Delivery.Kind.AGAIN).exists():
+        return False
+    changed = Occurrence.objects.filter(
+        id=occurrence.id, status=Occurrence.Status.ISSUED, again_due_at__isnull=True
+    ).update(again_due_at=now or timezone.now())
+    return changed == 1
+
+
+def occurrence_done_together(
+    *, occurrence: Occurrence, support_person: User, now: datetime | None = None
+) -> Occurrence:
+    """A support person's "Done together": done, noting who. Already done stays as it was."""
+    if occurrence.status == Occurrence.Status.DONE:
+        return occurrence
+    return occurrence_done(occurrence=occurrence, now=now, done_by=support_person)

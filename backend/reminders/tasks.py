@@ -9,6 +9,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.reminders.delivery import deliveries_send, occurrences_send
 from backend.reminders.dispatch import PassResult, Queues, dispatch_due
+from backend.reminders.models import Delivery
 from backend.reminders.push import PushError
 from backend.reminders.selectors import devices_for_person
 from backend.reminders.services import reminder_test_payload, reminder_test_push
@@ -28,6 +29,12 @@ def deliveries_queue(delivery_ids: list[int], countdown: float | None = None) ->
 def occurrences_queue(occurrence_ids: list[int], kind: str) -> None:
     for batch in chunks(occurrence_ids, FAN_OUT_BATCH):
         send_occurrences.delay(batch, kind)
+
+
+def remind_again_queue(occurrence_ids: list[int]) -> None:
+    """Send "Remind again" now rather than at the next pass; should this task be lost, the
+    pass claims it from the ledger."""
+    occurrences_queue(occurrence_ids, Delivery.Kind.AGAIN)
 
 
 QUEUES = Queues(occurrences=occurrences_queue, deliveries=deliveries_queue)

@@ -183,9 +183,10 @@ async function openOrFocus(url) {
 async function handleNotificationClick(notification, action) {
   const { url = "/", token } = notification.data || {};
   notification.close();
-  if ((action === "done" || action === "snooze") && token) {
-    // Done and Snooze work from a locked phone without opening Tonus; if the request
-    // fails (no signal), open the reminder so the person can tap again there.
+  if (["done", "snooze", "together", "again"].includes(action) && token) {
+    // Done and Snooze (and a support person's Done together and Remind again) work from a
+    // locked phone without opening Tonus; if the request fails (no signal), open the
+    // reminder so the person can tap again there.
     const ok = await postAction(token, action).catch(() => false);
     if (ok) return;
   }

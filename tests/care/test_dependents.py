@@ -5,7 +5,7 @@ import uuid
 import pytest
 from webpush.models import SubscriptionInfo
 
-from backend.accounts.models import User
+from backend.accounts.models import ESCALATE_SUGGESTED, User
 from backend.care.services import dependent_create
 from backend.checkins.models import CheckIn
 from backend.plans.models import Schedule, StretchRoutine
@@ -137,3 +137,43 @@ def test_a_childs_reminders_go_to_the_caregivers_devices(person, child, outsider
 
     [device_id] = reminder_devices(person_ids=[child.id])[child.id]
     assert SubscriptionInfo.objects.get(id=device_id).endpoint == mine.endpoint
+
+
+@pytest.mark.django_db
+def test_telling_the_caregivers_is_suggested_when_a_child_is_added(api_as, person, client):
+    child = api_as.post(
+        "/api/v1/care/dependents/", {"name": "Leo", "time_zone": "UTC"}, format="json"
+    ).json()
+    assert child["escalate_after"] == ESCALATE_SUGGESTED
+
+    client.force_login(person)
+    form = client.get("/care/").context["form"]
+    assert form["escalate_after"].value() == ESCALATE_SUGGESTED
+
+
+@pytest.mark.django_db
+def test_a_caregiver_changes_the_childs_window_on_the_profile(client, person, child):
+    client.force_login(person)
+    client.post(f"/care/switch/{child.id}/")
+
+    bad = client.post(
+        "/care/profile/",
+        {
+            "profile-name": "Emily",
+            "profile-time_zone": "Europe/London",
+            "profile-escalate_after": 300,
+        },
+    )
+    assert bad.status_code == 400
+    assert list(bad.context["profile_form"].errors) == ["escalate_after"]
+    client.post(
+        "/care/profile/",
+        {
+            "profile-name": "Emily",
+            "profile-time_zone": "Europe/London",
+            "profile-escalate_after": 120,
+        },
+    )
+
+    child.refresh_from_db()
+    assert child.escalate_after == 120

@@ -12,6 +12,7 @@ from backend.plans.occurrences import (
     Rule,
     due_at,
     due_until,
+    escalation_at,
     first_after,
     is_too_late,
     local_instant,
@@ -168,3 +169,42 @@ def test_a_reminder_late_by_less_than_two_hours_is_still_sent():
     due = datetime(2027, 3, 14, 8, tzinfo=UTC)
     assert not is_too_late(due, due + timedelta(hours=1, minutes=59))
     assert is_too_late(due, due + CATCH_UP)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    person_zone=zones,
+    at=wall_times,
+    after=instants,
+    minutes=st.integers(30, 240),
+    zone=zones,
+    quiet=st.one_of(
+        st.none(),
+        st.builds(
+            QuietHours,
+            start=st.builds(time, st.integers(0, 23), st.sampled_from([0, 30])),
+            end=st.builds(time, st.integers(0, 23), st.sampled_from([0, 30])),
+        ),
+    ),
+)
+def test_a_support_person_hears_the_window_after_it_fell_due_outside_their_quiet_hours(
+    person_zone, at, after, minutes, zone, quiet
+):
+    """The person's reminder falls due in their zone; the support person may live in another,
+    with quiet hours of their own, across any clock change of either."""
+    _day, due = first_after(Rule(at=at, zone=person_zone), after)
+    window_ends = due + timedelta(minutes=minutes)
+
+    told = escalation_at(due, after_minutes=minutes, quiet=quiet, zone=zone)
+
+    # Never before the window has passed in real (UTC) time, however the clocks moved.
+    assert told >= window_ends
+    local = told.astimezone(zone)
+    if quiet is None or not quiet.contains(window_ends.astimezone(zone).time()):
+        assert told == window_ends
+    else:
+        # At the end of their quiet hours (or just after, if a clock change skips that time),
+        # within a day, and outside them.
+        assert told - window_ends <= timedelta(hours=25)
+        assert local.time() == quiet.end or not exists(local.date(), quiet.end, zone)
+        assert not quiet.contains(local.time()) or not exists(local.date(), quiet.end, zone)
