@@ -156,11 +156,28 @@ WRITES = [
         who="anonymous",
     ),
     Write(
+        "finish sign-up",
+        "post",
+        "/api/v1/accounts/signup/confirm/",
+        lambda h, r: {"uid": "MQ", "token": "not-a-token"},
+        (
+            ("uid too long", {"uid": too_long(50)}, "uid"),
+            ("uid a list", {"uid": ["MQ"]}, "uid"),
+            ("token too long", {"token": too_long(100)}, "token"),
+            ("token a number", {"token": {"a": 1}}, "token"),
+            ("a token that is no link's", {}, "token"),
+        ),
+        who="anonymous",
+    ),
+    Write(
         "settings",
         "patch",
         "/api/v1/accounts/me/",
         lambda h, r: {"name": "Sam B"},
         (
+            ("roles empty", {"roles": []}, "roles"),
+            ("a therapist with no name", {"roles": ["therapist"], "name": ""}, "name"),
+            ("profession too long", {"profession": too_long(100)}, "profession"),
             ("name too long", {"name": too_long(100)}, "name"),
             ("name an object", {"name": {"first": "Sam"}}, "name"),
             ("quiet hours past midnight", {"quiet_hours_start": "24:00"}, "quiet_hours_start"),

@@ -353,14 +353,14 @@ PAGES = [
     ),
     page(
         "GET",
-        "accounts/signup/confirm/MQ/not-a-token/",
+        "accounts/signup/confirm/<str:uid>/<str:token>/",
         everyone(200, anonymous=200),
         acting=False,
         subjects=("patient",),
     ),
     page(
         "POST",
-        "accounts/signup/confirm/MQ/not-a-token/",
+        "accounts/signup/confirm/<str:uid>/<str:token>/",
         everyone(400, anonymous=400),
         acting=False,
         subjects=("patient",),
