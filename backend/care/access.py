@@ -1,7 +1,9 @@
 """Who may act for whom: the one place that decides it.
 
 A signed-in login acts for themself, for someone in their care (a dependent child, or an adult
-who invited them as caregiver), or, read-only, for a patient who granted them therapist access.
+who invited them as caregiver), read-only for a patient who granted them therapist access, or,
+as a support person an adult invited, for that adult's day alone: today's reminders, marking
+one done. Everywhere else a support person is answered as an outsider.
 The choice is kept in the session (the switcher) or, for API clients, given in the
 X-Tonus-Person header.
 
@@ -28,13 +30,13 @@ from rest_framework.permissions import BasePermission
 
 from backend.accounts.models import User
 from backend.accounts.tokens import token_of
-from backend.care.models import AccessLogEntry
+from backend.care.models import AccessLogEntry, SupportRelation
 from backend.shared.access import Allow, declared, level_for
 
 SESSION_KEY = "tonus_person"
 HEADER = "X-Tonus-Person"
 
-SELF, CAREGIVER, THERAPIST = "self", "caregiver", "therapist"
+SELF, CAREGIVER, THERAPIST, SUPPORT = "self", "caregiver", "therapist", "support"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Views of Django (log-in, password reset, the admin) decide for themselves.
 THIRD_PARTY = ("django.",)
@@ -52,19 +54,26 @@ def patients_of(user: User) -> QuerySet[User]:
     ).distinct()
 
 
+def supported_by(user: User) -> QuerySet[User]:
+    """Adults who chose this login as one of their support people."""
+    return User.objects.filter(support_people__supporter=user).distinct()
+
+
 def person_in_care_of(user: User, person_id: int) -> User | None:
     """Someone else this login looks after, or None."""
     return people_in_care_of(user).exclude(id=user.id).filter(id=person_id).first()
 
 
 def role_for(user: User, person: User) -> str | None:
-    """self, caregiver, therapist, or None for someone outside the person's circle."""
+    """self, caregiver, therapist, support, or None for someone outside the person's circle."""
     if person.id == user.id:
         return SELF
     if people_in_care_of(user).filter(id=person.id).exists():
         return CAREGIVER
     if patients_of(user).filter(id=person.id).exists():
         return THERAPIST
+    if SupportRelation.objects.filter(supporter=user, person=person).exists():
+        return SUPPORT
     return None
 
 
@@ -104,6 +113,7 @@ def _reachable(user: User, person_id: int) -> User | None:
     return (
         people_in_care_of(user).filter(id=person_id).first()
         or patients_of(user).filter(id=person_id).first()
+        or supported_by(user).filter(id=person_id).first()
     )
 
 
@@ -146,6 +156,9 @@ def access_check(request, *, user: User, allows) -> None:
     django_request = getattr(request, "_request", request)
     django_request.person, django_request.role = person, role
     if role is None or (level is Allow.MANAGE and not manages(role)):
+        raise Http404(_("No such person."))
+    # A support person is let into the person's day alone; elsewhere they are an outsider.
+    if role == SUPPORT and level is not Allow.SUPPORT_ACTS:
         raise Http404(_("No such person."))
     writes = request.method not in SAFE_METHODS
     if role == THERAPIST:

@@ -1,10 +1,11 @@
+from contextlib import contextmanager
 from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -16,6 +17,7 @@ from backend.care.access import person_in_care_of
 from backend.care.models import Invitation
 from backend.care.selectors import (
     access_log_entries,
+    circle_of,
     dependent_in_care_of,
     invitations_pending,
     people_for,
@@ -25,12 +27,15 @@ from backend.care.selectors import (
 from backend.care.services import (
     CareError,
     InvitationError,
+    RemovalRefused,
     caregiver_leave,
+    caregiver_remove,
     dependent_create,
     dependent_delete,
     invitation_accept,
     invitation_cancel,
     invitation_create,
+    support_person_remove,
     therapist_revoke,
 )
 from backend.shared.access import Allow
@@ -175,9 +180,12 @@ class InvitationApi(APIView):
         person = request.person
         serializer = self.InvitationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        invitation, code = invitation_create(
-            person=person, role=serializer.validated_data["role"], created_by=request.user
-        )
+        try:
+            invitation, code = invitation_create(
+                person=person, role=serializer.validated_data["role"], created_by=request.user
+            )
+        except CareError as error:
+            raise serializers.ValidationError({"role": [str(error)]}) from error
         data = {
             "id": invitation.id,
             "code": code,
@@ -239,8 +247,72 @@ class TherapistRevokeApi(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, therapist_id: int):
-        if not therapist_revoke(person=request.person, therapist_id=therapist_id):
+        with _refused_as_403():
+            revoked = therapist_revoke(
+                person=request.person, therapist_id=therapist_id, by=request.user
+            )
+        if not revoked:
             raise NotFound(_("No such therapist."))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@contextmanager
+def _refused_as_403():
+    """In the circle but not the one who decides it: 403; a child's last caregiver: 400."""
+    try:
+        yield
+    except RemovalRefused as error:
+        raise PermissionDenied(str(error)) from error
+    except CareError as error:
+        raise serializers.ValidationError({"person": [str(error)]}) from error
+
+
+class CircleMemberSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["caregiver", "support", "therapist"])
+    id = serializers.IntegerField(source="user.id")
+    name = serializers.CharField(source="user.display_name")
+    since = serializers.DateTimeField()
+    may_do = serializers.CharField(help_text="What they may do, in plain words.")
+
+
+class CircleApi(APIView):
+    """Everyone with access to the acting person: caregivers, support people, therapists."""
+
+    allows = Allow.MANAGE
+
+    @extend_schema(responses=CircleMemberSerializer(many=True))
+    def get(self, request):
+        return Response(CircleMemberSerializer(circle_of(person=request.person), many=True).data)
+
+
+class CaregiverRemoveApi(APIView):
+    """Takes a caregiver out at once. An adult decides their own circle; a child's caregivers
+    decide the child's, but a child keeps at least one caregiver."""
+
+    allows = Allow.MANAGE
+
+    @extend_schema(request=None, responses={204: None, 400: FIELD_ERRORS})
+    def delete(self, request, caregiver_id: int):
+        with _refused_as_403():
+            removed = caregiver_remove(
+                person=request.person, caregiver_id=caregiver_id, by=request.user
+            )
+        if not removed:
+            raise NotFound(_("No such caregiver."))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SupportPersonRemoveApi(APIView):
+    allows = Allow.MANAGE
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, supporter_id: int):
+        with _refused_as_403():
+            removed = support_person_remove(
+                person=request.person, supporter_id=supporter_id, by=request.user
+            )
+        if not removed:
+            raise NotFound(_("No such support person."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

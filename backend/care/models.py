@@ -27,11 +27,38 @@ class CareRelation(models.Model):
         return f"{self.caregiver_id} cares for {self.person_id}"
 
 
+class SupportRelation(models.Model):
+    """Someone an adult chose to help with the day: they see today's reminders and can mark
+    one done or ask for it again, nothing more."""
+
+    supporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_people"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support relation")
+        constraints = [
+            models.UniqueConstraint(fields=["supporter", "person"], name="support_relation_once"),
+            models.CheckConstraint(
+                condition=~models.Q(supporter=models.F("person")), name="support_not_for_oneself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supporter_id} supports {self.person_id}"
+
+
 class Invitation(models.Model):
-    """A code that lets one more caregiver, or a therapist, into a person's care circle."""
+    """A code that lets one more caregiver, a support person or a therapist into a person's
+    care circle."""
 
     class Role(models.TextChoices):
         CAREGIVER = "caregiver", _("Caregiver")
+        SUPPORT = "support", _("Support person")
         THERAPIST = "therapist", _("Therapist")
 
     person = models.ForeignKey(

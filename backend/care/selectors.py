@@ -1,19 +1,29 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import User
-from backend.care.access import patients_of, people_in_care_of, person_in_care_of
-from backend.care.models import AccessLogEntry, Invitation, TherapistAccess
+from backend.care.access import (
+    CAREGIVER,
+    SUPPORT,
+    THERAPIST,
+    patients_of,
+    people_in_care_of,
+    person_in_care_of,
+    supported_by,
+)
+from backend.care.models import AccessLogEntry, Invitation, SupportRelation, TherapistAccess
 
 
 def people_for(*, user: User) -> list[User]:
-    """Whom this person can act for: themself first, then the people in their care by name."""
+    """Whom this person can act for: themself first, then the people in their care by name,
+    then the adults who chose them as a support person."""
     others = people_in_care_of(user).exclude(id=user.id).order_by("name", "id")
-    return [user, *others]
+    supported = supported_by(user).exclude(id__in=[p.id for p in others]).order_by("name", "id")
+    return [user, *others, *supported]
 
 
 def patients_for(*, therapist: User) -> QuerySet[User]:
@@ -25,8 +35,52 @@ def caregivers_of(*, person: User) -> QuerySet[User]:
 
 
 def support_people_of(*, person: User) -> QuerySet[User]:
-    """Who hears when the person's reminder goes undone: everyone who looks after them."""
-    return User.objects.filter(cares_for__person=person).order_by("id")
+    """Who hears when the person's reminder goes undone: everyone who looks after them, and
+    the support people an adult chose."""
+    return (
+        User.objects.filter(Q(cares_for__person=person) | Q(supports__person=person))
+        .distinct()
+        .order_by("id")
+    )
+
+
+# What each kind of member may do, in plain words, for the person's sharing page and the API.
+MAY_DO = {
+    CAREGIVER: _("Sees and changes the plan, reminders and check-ins; gets the reminders."),
+    SUPPORT: _("Sees today's reminders and can mark one done or ask for it again."),
+    THERAPIST: _("Reads the plan, check-ins and trend; never changes them."),
+}
+
+
+@dataclass(frozen=True)
+class CircleMember:
+    kind: str  # caregiver, support or therapist
+    user: User
+    since: datetime
+
+    @property
+    def may_do(self) -> str:
+        return str(MAY_DO[self.kind])
+
+
+def circle_of(*, person: User) -> list[CircleMember]:
+    """Everyone who has access to the person, caregivers first, then support people and
+    therapists, each in the order they joined."""
+    caregivers = [
+        CircleMember(CAREGIVER, relation.caregiver, relation.created_at)
+        for relation in person.caregivers.select_related("caregiver").order_by("created_at", "id")
+    ]
+    support = [
+        CircleMember(SUPPORT, relation.supporter, relation.created_at)
+        for relation in SupportRelation.objects.filter(person=person)
+        .select_related("supporter")
+        .order_by("created_at", "id")
+    ]
+    therapists = [
+        CircleMember(THERAPIST, access.therapist, access.granted_at)
+        for access in therapists_of(person=person).order_by("granted_at", "id")
+    ]
+    return caregivers + support + therapists
 
 
 def therapists_of(*, person: User) -> QuerySet[TherapistAccess]:

@@ -13,6 +13,16 @@ urlpatterns = [
         name="care-invitation-cancel",
     ),
     path("therapists/<int:therapist_id>/revoke/", views.revoke, name="care-revoke"),
+    path(
+        "caregivers/<int:caregiver_id>/remove/",
+        views.caregiver_remove_page,
+        name="care-caregiver-remove",
+    ),
+    path(
+        "support-people/<int:supporter_id>/remove/",
+        views.support_person_remove_page,
+        name="care-support-remove",
+    ),
     path("leave/", views.leave, name="care-leave"),
     path("profile/", views.profile, name="care-profile"),
     path("profile/delete/", views.profile_delete, name="care-profile-delete"),

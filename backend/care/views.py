@@ -1,6 +1,7 @@
 from math import ceil
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from backend.accounts.services import user_update
 from backend.care.access import (
     CAREGIVER,
     SESSION_KEY,
+    SUPPORT,
     THERAPIST,
     acting_role,
     manages,
@@ -27,7 +29,7 @@ from backend.care.selectors import (
     access_log_lines,
     access_log_of,
     access_log_who,
-    caregivers_of,
+    circle_of,
     dependent_in_care_of,
     invitations_pending,
     people_for,
@@ -36,12 +38,16 @@ from backend.care.selectors import (
 from backend.care.services import (
     CareError,
     InvitationError,
+    RemovalRefused,
     caregiver_leave,
+    caregiver_remove,
     dependent_create,
     dependent_delete,
     invitation_accept,
     invitation_cancel,
     invitation_create,
+    may_remove_others,
+    support_person_remove,
     therapist_revoke,
 )
 from backend.shared.access import Allow, allows
@@ -78,7 +84,8 @@ def _care_context(request, *, form=None, profile_form=None) -> dict:
         "role": role,
         "therapists": therapists_of(person=person) if managing else [],
         "access_log": access_log_of(person=person) if managing else [],
-        "caregivers": caregivers_of(person=person) if managing else [],
+        "circle": circle_of(person=person) if managing else [],
+        "may_remove": managing and may_remove_others(person=person, by=request.user),
         "invitations": invitations_pending(person=person, now=timezone.now()) if managing else [],
         "profile_form": profile_form,
     }
@@ -92,6 +99,8 @@ def switch(request, person_id: int):
         messages.success(request, _("Back to your own plan."))
     elif role_for(request.user, person) == THERAPIST:
         messages.success(request, _("Viewing %(name)s's plan.") % {"name": person.display_name})
+    elif role_for(request.user, person) == SUPPORT:
+        messages.success(request, _("Helping %(name)s today.") % {"name": person.display_name})
     else:
         messages.success(request, _("Now managing %(name)s.") % {"name": person.display_name})
     # Only our own pages: the dashboard links straight to a person's trend or summary.
@@ -107,9 +116,15 @@ def invite(request):
     person = request.person
     role = request.POST.get("role")
     if role not in Invitation.Role.values:
-        messages.error(request, _("Choose who to invite: a caregiver or a therapist."))
+        messages.error(
+            request, _("Choose who to invite: a caregiver, a support person or a therapist.")
+        )
         return render(request, "care/people.html", _care_context(request), status=400)
-    invitation, code = invitation_create(person=person, role=role, created_by=request.user)
+    try:
+        invitation, code = invitation_create(person=person, role=role, created_by=request.user)
+    except CareError as error:
+        messages.error(request, str(error))
+        return render(request, "care/people.html", _care_context(request), status=400)
     link = request.build_absolute_uri(f"{reverse('care-join')}?{urlencode({'code': code})}")
     context = {"invitation": invitation, "code": code, "link": link, "person": person}
     return render(request, "care/invitation.html", context, status=201)
@@ -151,10 +166,56 @@ def join(request):
 @require_POST
 def revoke(request, therapist_id: int):
     person = request.person
-    if not therapist_revoke(person=person, therapist_id=therapist_id):
+    try:
+        revoked = therapist_revoke(person=person, therapist_id=therapist_id, by=request.user)
+    except RemovalRefused as error:
+        raise PermissionDenied(str(error)) from error
+    if not revoked:
         raise Http404
     messages.success(request, _("Access removed. The therapist can no longer see this plan."))
     return redirect("care")
+
+
+def _removed(request, remove, member_id: int):
+    """Runs a removal for the acting person; 404 for no such member, 403 when the login may
+    not take others out, the reason shown for a child's last caregiver."""
+    try:
+        removed = remove(person=request.person, by=request.user)
+    except RemovalRefused as error:
+        raise PermissionDenied(str(error)) from error
+    except CareError as error:
+        messages.error(request, str(error))
+        return redirect("care")
+    if not removed:
+        raise Http404
+    if member_id == request.user.id:
+        request.session.pop(SESSION_KEY, None)
+        messages.success(
+            request, _("You left %(name)s's circle.") % {"name": request.person.display_name}
+        )
+    else:
+        messages.success(request, _("Removed. They no longer have access, from now on."))
+    return redirect("care")
+
+
+@allows(Allow.MANAGE)
+@require_POST
+def caregiver_remove_page(request, caregiver_id: int):
+    return _removed(
+        request,
+        lambda **kw: caregiver_remove(caregiver_id=caregiver_id, **kw),
+        caregiver_id,
+    )
+
+
+@allows(Allow.MANAGE)
+@require_POST
+def support_person_remove_page(request, supporter_id: int):
+    return _removed(
+        request,
+        lambda **kw: support_person_remove(supporter_id=supporter_id, **kw),
+        supporter_id,
+    )
 
 
 @allows(Allow.MANAGE)

@@ -66,6 +66,17 @@ api_v1 = [
         care_api.TherapistRevokeApi.as_view(),
         name="api-care-therapist",
     ),
+    path("care/circle/", care_api.CircleApi.as_view(), name="api-care-circle"),
+    path(
+        "care/caregivers/<int:caregiver_id>/",
+        care_api.CaregiverRemoveApi.as_view(),
+        name="api-care-caregiver",
+    ),
+    path(
+        "care/support-people/<int:supporter_id>/",
+        care_api.SupportPersonRemoveApi.as_view(),
+        name="api-care-support-person",
+    ),
     path("care/access-log/", care_api.AccessLogApi.as_view(), name="api-care-access-log"),
     path("checkins/", checkins_api.CheckInApi.as_view(), name="api-checkins"),
     path(

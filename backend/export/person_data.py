@@ -16,7 +16,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.care.models import AccessLogEntry, CareRelation, Invitation, TherapistAccess
+from backend.care.models import (
+    AccessLogEntry,
+    CareRelation,
+    Invitation,
+    SupportRelation,
+    TherapistAccess,
+)
 from backend.checkins.models import Baseline, CheckIn, Flag, Note
 from backend.plans.models import (
     MassagePlan,
@@ -107,6 +113,9 @@ def person_data(*, person: User, now: datetime | None = None) -> dict:
         ),
         "caregivers": _rows(
             CareRelation.objects.filter(person=person), "caregiver__name", "created_at"
+        ),
+        "support_people": _rows(
+            SupportRelation.objects.filter(person=person), "supporter__name", "created_at"
         ),
         "therapists": _rows(
             TherapistAccess.objects.filter(person=person),

@@ -257,7 +257,7 @@ class OccurrenceActionApi(APIView):
 
 
 class OccurrenceDoneApi(APIView):
-    allows = Allow.THERAPIST_READS
+    allows = Allow.SUPPORT_ACTS
 
     @extend_schema(request=None, responses=OccurrenceSerializer)
     def post(self, request, occurrence_id: int):

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.care.access import acting_role, manages
+from backend.care.access import SUPPORT, acting_role, manages
 from backend.reminders.calendar import (
     calendar_feed_disable,
     calendar_feed_enable,
@@ -41,18 +41,23 @@ def calendar_feed(request, token: str):
     return response
 
 
-@allows(Allow.THERAPIST_READS)
+@allows(Allow.SUPPORT_ACTS)
 @require_http_methods(["GET", "POST"])
 def occurrence_page(request, occurrence_id: int):
     """A reminder: Done, and the way to its check-in."""
     occurrence = get_object_or_404(
         occurrences_for_person(user=request.person).select_related("schedule"), id=occurrence_id
     )
+    together = acting_role(request) == SUPPORT
     if request.method == "POST":
-        occurrence_done(occurrence=occurrence)
-        messages.success(request, _("Marked as done. Well done."))
+        occurrence_done(occurrence=occurrence, done_by=request.user)
+        if together:
+            messages.success(request, _("Marked as done together."))
+        else:
+            messages.success(request, _("Marked as done. Well done."))
         return redirect("occurrence", occurrence_id=occurrence.id)
-    return render(request, "reminders/occurrence.html", {"occurrence": occurrence})
+    context = {"occurrence": occurrence, "together": together}
+    return render(request, "reminders/occurrence.html", context)
 
 
 def _devices(request, *, feed_url=None, status=200):

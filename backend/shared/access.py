@@ -9,6 +9,9 @@ class Allow(enum.Enum):
 
     ANYONE = "anyone"  # no login: a secret token or nothing personal is the key
     LOGIN = "login"  # the login's own things (settings, phones, joining a circle)
+    # The person's day (today's reminders, marking one done): the circle, support people
+    # too; a therapist only reads.
+    SUPPORT_ACTS = "support acts"
     THERAPIST_READS = "therapist reads"  # the person's circle; a therapist only reads
     THERAPIST_WRITES = "therapist writes"  # notes and suggestions: only a therapist writes
     MANAGE = "manage"  # the person and their caregivers; a therapist is not let in

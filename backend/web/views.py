@@ -88,7 +88,7 @@ class PersonDay:
         return sum(1 for item, _detail in self.day if item.done)
 
 
-@allows(Allow.THERAPIST_READS)
+@allows(Allow.SUPPORT_ACTS)
 def home(request):
     """Home fits the person: a patient's Today; a caregiver's people, each with their day; a
     therapist's patients (the dashboard). Someone with several roles sees each part."""

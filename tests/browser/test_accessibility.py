@@ -33,7 +33,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Browser, Page, expect
 
-from backend.care.models import AccessLogEntry, TherapistAccess
+from backend.care.models import AccessLogEntry, SupportRelation, TherapistAccess
 from backend.care.services import dependent_create
 from backend.checkins.services import checkin_create, note_add
 from backend.plans.models import Schedule
@@ -71,6 +71,8 @@ class Cast:
         self.patient = make_person("patient@example.com", time_zone=ZONE)
         self.parent = make_person("parent@example.com", time_zone=ZONE)
         self.therapist = make_person("therapist@example.com", time_zone=ZONE)
+        self.support = make_person("support@example.com", name="Ana", time_zone=ZONE)
+        SupportRelation.objects.create(supporter=self.support, person=self.patient)
         self.child = dependent_create(
             caregiver=self.parent, name="Emily", time_zone=ZONE, birth_year=2018
         )
@@ -174,7 +176,12 @@ class Cast:
                 )
 
     def login(self, role: str) -> object:
-        return {"patient": self.patient, "parent": self.parent, "therapist": self.therapist}[role]
+        return {
+            "patient": self.patient,
+            "parent": self.parent,
+            "therapist": self.therapist,
+            "support": self.support,
+        }[role]
 
     def subject(self, name: str) -> object:
         return {"patient": self.patient, "child": self.child}[name]
@@ -397,6 +404,23 @@ VISITS = [
         steps=tap("Invite a therapist"),
         ready="#invitation-code",
     ),
+    Visit(
+        "invitation-support-person",
+        "care/invite/",
+        "/care/",
+        "patient",
+        steps=tap("Invite a support person"),
+        ready="#invitation-code",
+    ),
+    # A support person: the patient's day, and a reminder to mark done together
+    Visit("support-home", "", "/", "support", "patient", main=True),
+    Visit(
+        "support-reminder",
+        "occurrences/<int:occurrence_id>/",
+        "/occurrences/{occurrence}/",
+        "support",
+        "patient",
+    ),
     # Onboarding: the parent has no plan of their own yet
     Visit("first-plan", "plans/start/", "/plans/start/", "parent", main=True),
     Visit(
@@ -462,6 +486,8 @@ NOT_PAGES = {
     "care/switch/<int:person_id>/": "POST only, then the chosen person's page",
     "care/therapists/<int:therapist_id>/revoke/": "POST only, then the care page",
     "care/leave/": "POST only, then the care page",
+    "care/caregivers/<int:caregiver_id>/remove/": "POST only, then the care page",
+    "care/support-people/<int:supporter_id>/remove/": "POST only, then the care page",
     "accounts/tokens/<int:token_id>/revoke/": "POST only, then the settings page",
     "care/invitations/<int:invitation_id>/cancel/": "POST only, then the care page",
     "care/profile/delete/": "POST only, then the care page",
@@ -508,6 +534,8 @@ def test_every_html_page_is_visited(make_person):
         "token": cast.feed_token,
         "invitation_id": cast.proposal.id,  # any id: a GET is refused before it is looked up
         "token_id": cast.proposal.id,
+        "caregiver_id": cast.parent.id,
+        "supporter_id": cast.support.id,
     }
     shown = {}
     for route in NOT_PAGES:

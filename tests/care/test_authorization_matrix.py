@@ -1,8 +1,9 @@
 """Who may read, change and delete what: every API operation and every page, for every role.
 
 Two subjects carry data: a patient with their own login, and a child with none. Around them:
-the patient themself (owner), a caregiver of both, a caregiver of someone else, a therapist
-both granted access to, a therapist whose access was revoked, a therapist of someone else,
+the patient themself (owner), a caregiver of both, the patient's support person (their day
+alone: today's reminders, marking one done), a caregiver of someone else, a therapist both
+granted access to, a therapist whose access was revoked, a therapist of someone else,
 another patient, and someone not signed in. Each cell is the exact status expected, and the
 body of every answer to someone outside the circle is searched for the subject's data.
 
@@ -26,7 +27,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from backend.accounts.services import api_token_create
-from backend.care.models import AccessLogEntry, CareRelation, TherapistAccess
+from backend.care.models import AccessLogEntry, CareRelation, SupportRelation, TherapistAccess
 from backend.care.services import dependent_create, invitation_create
 from backend.checkins.export import checkins_to_csv
 from backend.checkins.services import checkin_create, note_add
@@ -47,11 +48,12 @@ from backend.reminders.services import device_subscribe
 from tests.conftest import PASSWORD
 from tests.support.plans import MASSAGE_FORM, NO, STRETCH_FORM, massage_plan, stretch_routine
 
-OWNER, CAREGIVER, THERAPIST = "owner", "caregiver", "therapist"
+OWNER, CAREGIVER, THERAPIST, SUPPORT = "owner", "caregiver", "therapist", "support"
 OUTSIDERS = ("other_caregiver", "revoked_therapist", "other_therapist", "other_patient")
 ANONYMOUS = "anonymous"
 ROLES = {
-    "patient": (OWNER, CAREGIVER, THERAPIST, *OUTSIDERS, ANONYMOUS),
+    # A support person is chosen by an adult for themself: a child has none.
+    "patient": (OWNER, CAREGIVER, SUPPORT, THERAPIST, *OUTSIDERS, ANONYMOUS),
     "child": (CAREGIVER, THERAPIST, *OUTSIDERS, ANONYMOUS),  # a child has no login
 }
 # What must never reach someone outside the circle.
@@ -60,10 +62,12 @@ LOGIN = "login"  # a page's answer to someone signed out: a redirect to the log-
 API_ANON = 403  # DRF with session auth: not authenticated
 
 
-def grid(*, owner, caregiver, therapist, outsider, anonymous) -> dict[str, object]:
+def grid(*, owner, caregiver, therapist, outsider, anonymous, support=None) -> dict[str, object]:
+    """A support person is answered as an outsider unless a row says otherwise."""
     return {
         OWNER: owner,
         CAREGIVER: caregiver,
+        SUPPORT: outsider if support is None else support,
         THERAPIST: therapist,
         **dict.fromkeys(OUTSIDERS, outsider),
         ANONYMOUS: anonymous,
@@ -83,6 +87,28 @@ def write(ok, anonymous=API_ANON):
 def manage(ok, anonymous=API_ANON):
     """The care circle itself, and the private calendar address: the person and caregivers."""
     return grid(owner=ok, caregiver=ok, therapist=404, outsider=404, anonymous=anonymous)
+
+
+def day(ok, anonymous=API_ANON, therapist=None):
+    """The person's day: today's reminders, marking one done. Support people too; a
+    therapist reads (a write is refused them: therapist=403)."""
+    return grid(
+        owner=ok,
+        caregiver=ok,
+        support=ok,
+        therapist=ok if therapist is None else therapist,
+        outsider=404,
+        anonymous=anonymous,
+    )
+
+
+def adult_decides(ok, anonymous=API_ANON):
+    """Taking someone out of the circle: an adult decides their own (their caregiver is
+    refused), a child's caregivers decide the child's."""
+    return per_subject(
+        patient=grid(owner=ok, caregiver=403, therapist=404, outsider=404, anonymous=anonymous),
+        child=grid(owner=ok, caregiver=ok, therapist=404, outsider=404, anonymous=anonymous),
+    )
 
 
 def therapist_only(ok, anonymous=API_ANON):
@@ -117,7 +143,9 @@ def dependents_only(ok, anonymous=API_ANON):
 def join(ok, anonymous=API_ANON):
     """A code is the key: whoever holds it joins, but not the person themself nor anyone
     already in their circle (the code stays for the one it was meant for)."""
-    return grid(owner=400, caregiver=400, therapist=400, outsider=ok, anonymous=anonymous)
+    return grid(
+        owner=400, caregiver=400, support=400, therapist=400, outsider=ok, anonymous=anonymous
+    )
 
 
 @dataclass(frozen=True)
@@ -213,6 +241,14 @@ API = [
     Op("POST", "/api/v1/calendar/", write(201)),
     Op("DELETE", "/api/v1/calendar/", write(204)),
     Op("GET", "/api/v1/care/access-log/", manage(200)),
+    Op("GET", "/api/v1/care/circle/", manage(200)),
+    Op("DELETE", "/api/v1/care/caregivers/{caregiver_id}/", adult_decides(204)),
+    Op(
+        "DELETE",
+        "/api/v1/care/support-people/{supporter_id}/",
+        adult_decides(204),
+        subjects=("patient",),
+    ),
     Op(
         "POST",
         "/api/v1/care/dependents/",
@@ -244,7 +280,7 @@ API = [
     Op("GET", "/api/v1/care/people/", everyone(200), acting=False, subjects=("patient",)),
     Op("POST", "/api/v1/care/people/{person_id}/leave/", caregiver_step(204), acting=False),
     Op("GET", "/api/v1/care/therapists/", manage(200)),
-    Op("DELETE", "/api/v1/care/therapists/{therapist_id}/", manage(204)),
+    Op("DELETE", "/api/v1/care/therapists/{therapist_id}/", adult_decides(204)),
     Op("GET", "/api/v1/checkins/", read(200)),
     Op("POST", "/api/v1/checkins/", write(201), checkin_body),
     Op("GET", "/api/v1/checkins/{checkin_id}/notes/", read(200)),
@@ -290,7 +326,7 @@ API = [
         acting=False,
         subjects=("patient",),
     ),
-    Op("POST", "/api/v1/occurrences/{occurrence_id}/done/", write(200)),
+    Op("POST", "/api/v1/occurrences/{occurrence_id}/done/", day(200, therapist=403)),
     Op("GET", "/api/v1/plan-check/", read(200), {"sessions_per_week": 2, "minutes": 20}),
     Op("GET", "/api/v1/plans/massage/", read(200)),
     Op("PUT", "/api/v1/plans/massage/", write(200), massage_plan()),
@@ -318,7 +354,8 @@ API = [
     Op(
         "POST",
         "/api/v1/reminders/test/",
-        only_holder(202) | {CAREGIVER: 400, THERAPIST: 400, **dict.fromkeys(OUTSIDERS, 400)},
+        only_holder(202)
+        | {CAREGIVER: 400, SUPPORT: 400, THERAPIST: 400, **dict.fromkeys(OUTSIDERS, 400)},
         acting=False,
         subjects=("patient",),
         notes="a test push to the login's own phones; no phone, a 400 that says so",
@@ -336,7 +373,7 @@ def page(method, path, expect, data=None, **options):
 
 PAGE_ANON = {"anonymous": LOGIN}
 PAGES = [
-    page("GET", "", read(200, anonymous=LOGIN)),
+    page("GET", "", day(200, anonymous=LOGIN)),
     page("GET", "offline/", everyone(200, anonymous=200), acting=False, subjects=("patient",)),
     # The same answer for everyone, signed in or not (503: no dispatcher pass ran here).
     page("GET", "healthz", everyone(503, anonymous=503), acting=False, subjects=("patient",)),
@@ -491,7 +528,12 @@ PAGES = [
         {"name": "New child", "time_zone": "Europe/London"},
         acting=False,
     ),
-    page("POST", "care/switch/<int:person_id>/", read(302, anonymous=LOGIN), acting=False),
+    page(
+        "POST",
+        "care/switch/<int:person_id>/",
+        read(302, anonymous=LOGIN) | {SUPPORT: 302},
+        acting=False,
+    ),
     page("POST", "care/invite/", manage(201, anonymous=LOGIN), {"role": "therapist"}),
     page("POST", "care/invitations/<int:invitation_id>/cancel/", manage(302, anonymous=LOGIN)),
     page("GET", "care/join/", everyone(200, anonymous=LOGIN), acting=False),
@@ -502,7 +544,14 @@ PAGES = [
         lambda world, subject: {"code": world.code(subject)},
         acting=False,
     ),
-    page("POST", "care/therapists/<int:therapist_id>/revoke/", manage(302, anonymous=LOGIN)),
+    page("POST", "care/therapists/<int:therapist_id>/revoke/", adult_decides(302, anonymous=LOGIN)),
+    page("POST", "care/caregivers/<int:caregiver_id>/remove/", adult_decides(302, anonymous=LOGIN)),
+    page(
+        "POST",
+        "care/support-people/<int:supporter_id>/remove/",
+        adult_decides(302, anonymous=LOGIN),
+        subjects=("patient",),
+    ),
     page("POST", "care/leave/", caregiver_step(302, anonymous=LOGIN)),
     page(
         "POST",
@@ -525,8 +574,8 @@ PAGES = [
     page("GET", "checkins/trend/", read(200, anonymous=LOGIN)),
     page("GET", "checkins/summary/", read(200, anonymous=LOGIN)),
     page("POST", "checkins/baseline/reset/", write(302, anonymous=LOGIN)),
-    page("GET", "occurrences/<int:occurrence_id>/", read(200, anonymous=LOGIN)),
-    page("POST", "occurrences/<int:occurrence_id>/", write(302, anonymous=LOGIN)),
+    page("GET", "occurrences/<int:occurrence_id>/", day(200, anonymous=LOGIN)),
+    page("POST", "occurrences/<int:occurrence_id>/", day(302, anonymous=LOGIN, therapist=403)),
     page("GET", "devices/", read(200, anonymous=LOGIN)),
     page(
         "POST",
@@ -561,6 +610,7 @@ class World:
         self.users = {
             OWNER: person(f"owner-{MARK}@example.com", name=f"patient-{MARK}"),
             CAREGIVER: person("caregiver@example.com"),
+            SUPPORT: person("support@example.com"),
             "other_caregiver": person("other-caregiver@example.com"),
             THERAPIST: person("therapist@example.com"),
             "revoked_therapist": person("revoked@example.com"),
@@ -569,11 +619,18 @@ class World:
         }
         owner, caregiver = self.users[OWNER], self.users[CAREGIVER]
         CareRelation.objects.create(caregiver=caregiver, person=owner)
+        SupportRelation.objects.create(supporter=self.users[SUPPORT], person=owner)
+        # One more caregiver each, the one taken out in the removal rows.
+        self.removable = {
+            "patient": person("adult-second-caregiver@example.com"),
+            "child": person("second-parent@example.com"),
+        }
+        CareRelation.objects.create(caregiver=self.removable["patient"], person=owner)
         child = dependent_create(
             caregiver=caregiver, name=f"child-{MARK}", time_zone="Europe/London"
         )
         # A second parent, so the caregiver in the matrix is not the last one and may leave.
-        CareRelation.objects.create(caregiver=person("second-parent@example.com"), person=child)
+        CareRelation.objects.create(caregiver=self.removable["child"], person=child)
         dependent_create(
             caregiver=self.users["other_caregiver"],
             name="Someone else's child",
@@ -589,6 +646,9 @@ class World:
             therapist=self.users["other_therapist"], person=self.users["other_patient"]
         )
         self.data = {key: self._fill(subject) for key, subject in self.subjects.items()}
+        for key, data in self.data.items():
+            data["caregiver_id"] = self.removable[key].id
+            data["supporter_id"] = self.users[SUPPORT].id
         self.device = device_subscribe(user=owner, **self._subscription())
         # A token for every login and scope, and one revoked, for the anonymous column.
         self.tokens = {
@@ -769,6 +829,16 @@ def world(make_person, receiver):
 
 
 SUCCESS = (200, 201, 204, 302)
+
+
+def refused_or_outside(op: Op, role: str, expected) -> bool:
+    """Whose answers must carry none of the subject's data: those outside the circle, and a
+    support person wherever they are answered as one."""
+    if op.capability:
+        return False
+    return role in (*OUTSIDERS, ANONYMOUS) or (role == SUPPORT and expected in (403, 404))
+
+
 EXPORTED_AT = datetime(2026, 11, 2, tzinfo=UTC)
 
 
@@ -787,7 +857,12 @@ def fingerprints(world: World, role: str) -> dict[str, str]:
 
 def lands_on_subject(op: Op, role: str) -> bool:
     """A write for the subject, by someone in their circle: checked to change the subject alone."""
-    return op.acting and op.changes and op.method != "GET" and role in (OWNER, CAREGIVER, THERAPIST)
+    return (
+        op.acting
+        and op.changes
+        and op.method != "GET"
+        and role in (OWNER, CAREGIVER, SUPPORT, THERAPIST)
+    )
 
 
 @pytest.mark.django_db
@@ -812,7 +887,7 @@ def test_each_role_gets_exactly_what_it_may(world, op):
             world.clients[role].cookies = cookies  # a log-out or switch is undone too
             actual[role] = outcome(response)
             body = response.content.decode(errors="replace")
-            if role in (*OUTSIDERS, ANONYMOUS) and not op.capability:
+            if refused_or_outside(op, role, expected[role]):
                 leaks += [(subject, role, m) for m in world.markers(subject) if m in body]
         if actual != expected:
             mismatches.append(
