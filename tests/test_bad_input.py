@@ -187,6 +187,9 @@ WRITES = [
             ("paused until not a date", {"paused_until": "next week"}, "paused_until"),
             ("paused a word", {"reminders_paused": "perhaps"}, "reminders_paused"),
             ("language unknown", {"language": "tlh"}, "language"),
+            ("window too short", {"escalate_after": 29}, "escalate_after"),
+            ("window too long", {"escalate_after": 241}, "escalate_after"),
+            ("window a word", {"escalate_after": "soon"}, "escalate_after"),
             *((f"time zone {zone[:12]!r}", {"time_zone": zone}, "time_zone") for zone in BAD_ZONES),
         ),
     ),
@@ -352,6 +355,7 @@ WRITES = [
             ("born next century", {"birth_year": 2999}, "birth_year"),
             ("born next year", {"birth_year": 2100}, "birth_year"),
             ("birth year a word", {"birth_year": "2019x"}, "birth_year"),
+            ("window too long", {"escalate_after": 500}, "escalate_after"),
             *((f"time zone {zone[:12]!r}", {"time_zone": zone}, "time_zone") for zone in BAD_ZONES),
         ),
     ),
@@ -363,6 +367,7 @@ WRITES = [
         (
             ("name too long", {"name": too_long(100)}, "name"),
             ("born in the future", {"birth_year": 2100}, "birth_year"),
+            ("window too short", {"escalate_after": 5}, "escalate_after"),
             *((f"time zone {zone[:12]!r}", {"time_zone": zone}, "time_zone") for zone in BAD_ZONES),
         ),
     ),
@@ -640,6 +645,8 @@ PAGES = [
             ("paused until far ahead", {"paused_until": "9999-12-31"}, "paused_until"),
             ("paused until past year 9999", {"paused_until": "10000-01-01"}, "paused_until"),
             ("language unknown", {"language": "tlh"}, "language"),
+            ("window too short", {"escalate_after": "29"}, "escalate_after"),
+            ("window huge", {"escalate_after": "9" * 30}, "escalate_after"),
             *zones("time_zone"),
         ),
     ),
@@ -659,6 +666,7 @@ PAGES = [
             ("born far ahead", {"birth_year": "2999"}, "birth_year"),
             ("birth year huge", {"birth_year": "9" * 30}, "birth_year"),
             ("birth year a word", {"birth_year": "twenty"}, "birth_year"),
+            ("window too long", {"escalate_after": "241"}, "escalate_after"),
             *zones("time_zone"),
         ),
     ),
@@ -673,6 +681,7 @@ PAGES = [
         (
             ("name too long", {"profile-name": too_long(100)}, "name"),
             ("born far ahead", {"profile-birth_year": "2999"}, "birth_year"),
+            ("window a word", {"profile-escalate_after": "soon"}, "escalate_after"),
             *(
                 (what, {f"profile-{name}": value for name, value in change.items()}, field)
                 for what, change, field in zones("time_zone")

@@ -207,13 +207,14 @@ def _escalation_action(token: str, action: str):
     occurrence = (
         Occurrence.objects.filter(id=ids[0]).select_related("person").first() if ids else None
     )
-    if (
-        occurrence is None
-        or not support_people_of(person=occurrence.person).filter(id=ids[1]).exists()
-    ):
+    support_person = None
+    if occurrence is not None:
+        support_person = next(
+            (p for p in support_people_of(person=occurrence.person) if p.id == ids[1]), None
+        )
+    if support_person is None:
         raise NotFound(_("This reminder link has expired."))
     if action == "together":
-        support_person = support_people_of(person=occurrence.person).get(id=ids[1])
         occurrence = occurrence_done_together(occurrence=occurrence, support_person=support_person)
     elif occurrence_remind_again(occurrence=occurrence):
         transaction.on_commit(lambda: remind_again_queue([occurrence.id]))

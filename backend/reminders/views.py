@@ -46,7 +46,8 @@ def calendar_feed(request, token: str):
 def occurrence_page(request, occurrence_id: int):
     """A reminder: Done, and the way to its check-in."""
     occurrence = get_object_or_404(
-        occurrences_for_person(user=request.person).select_related("schedule"), id=occurrence_id
+        occurrences_for_person(user=request.person).select_related("schedule", "done_by"),
+        id=occurrence_id,
     )
     together = acting_role(request) == SUPPORT
     if request.method == "POST":

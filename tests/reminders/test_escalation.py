@@ -78,6 +78,20 @@ def test_a_person_marking_their_own_reminder_done_needs_no_who(api_as, person):
     assert (occurrence.status, occurrence.done_by) == ("done", None)
 
 
+@pytest.mark.django_db
+def test_the_reminder_page_says_which_caregiver_marked_a_childs_reminder_done(
+    api_as, client, person, child
+):
+    api_as.credentials(HTTP_X_TONUS_PERSON=str(child.id))
+    occurrence = issued_occurrence(child, api_as)
+    client.force_login(person)
+    client.post(f"/care/switch/{child.id}/")
+
+    page = client.post(f"/occurrences/{occurrence.id}/", follow=True).content.decode()
+
+    assert f"Done by {person.display_name}" in page
+
+
 # --- End to end ----------------------------------------------------------------------------
 
 
