@@ -433,6 +433,19 @@ WRITES = [
         who="therapist",
     ),
     Write(
+        "alert resolution",
+        "post",
+        "/api/v1/alerts/{flag_id}/resolve/",
+        lambda h, r: {"reason": "Seen at the visit."},
+        (
+            ("reason missing", {"reason": ""}, "reason"),
+            ("reason blank", {"reason": "   "}, "reason"),
+            ("reason too long", {"reason": too_long(200)}, "reason"),
+            ("reason null", {"reason": None}, "reason"),
+        ),
+        who="therapist",
+    ),
+    Write(
         "reminder action",
         "post",
         "/api/v1/reminders/action/",
@@ -787,6 +800,16 @@ PAGES = [
         "/checkins/{checkin_id}/notes/",
         lambda h: {"text": "Keep the stretches slow."},
         (("text too long", {"text": too_long(1000)}, "message:Write a note of up to 1,000"),),
+        who="therapist",
+    ),
+    Page(
+        "alert resolution",
+        "/checkins/alerts/{flag_id}/",
+        lambda h: {"reason": "Seen at the visit."},
+        (
+            ("reason missing", {"reason": ""}, "reason"),
+            ("reason too long", {"reason": too_long(200)}, "reason"),
+        ),
         who="therapist",
     ),
     Page(

@@ -116,6 +116,7 @@ class SettingsForm(forms.ModelForm):
             "reminders_paused",
             "paused_until",
             "discreet_notifications",
+            "alerts_by_push",
             "escalate_after",
         ]
         help_texts = {
@@ -125,6 +126,10 @@ class SettingsForm(forms.ModelForm):
             "reminders_paused": _("For a holiday: no reminders until you turn this off."),
             "paused_until": _("Optional: reminders start again the day after."),
             "discreet_notifications": _("Lock-screen text says only “Time for your routine”."),
+            "alerts_by_push": _(
+                "A notification says only that there is a new alert about a patient; "
+                "the dashboard shows which."
+            ),
             "escalate_after": ESCALATE_HELP,
         }
         widgets = {
@@ -141,6 +146,9 @@ class SettingsForm(forms.ModelForm):
         self.fields["language"].required = False
         # Likewise the roles, which older pages did not ask.
         self.fields["roles"].required = False
+        # Alerts are a therapist's: nobody else is offered them.
+        if not self.instance.is_therapist:
+            del self.fields["alerts_by_push"]
 
     def clean_language(self) -> str:
         return self.cleaned_data.get("language") or self.instance.language

@@ -22,7 +22,7 @@ and suggestions included), whatever scope it was made with.
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from rest_framework.permissions import BasePermission
 
 from backend.accounts.models import User
 from backend.accounts.tokens import token_of
-from backend.care.models import AccessLogEntry, SupportRelation
+from backend.care.models import AccessLogEntry, SupportRelation, TherapistAccess
 from backend.shared.access import Allow, declared, level_for
 
 SESSION_KEY = "tonus_person"
@@ -52,6 +52,20 @@ def patients_of(user: User) -> QuerySet[User]:
     return User.objects.filter(
         therapists_access__therapist=user, therapists_access__revoked_at__isnull=True
     ).distinct()
+
+
+def therapists_of(person: User) -> QuerySet[User]:
+    """Therapists this person granted access that is not revoked: who sees their alerts."""
+    return User.objects.filter(
+        patients_access__person=person, patients_access__revoked_at__isnull=True
+    ).distinct()
+
+
+def people_with_a_therapist() -> QuerySet[User]:
+    """Everyone who granted some therapist access that is not revoked."""
+    return User.objects.filter(
+        Exists(TherapistAccess.objects.filter(person=OuterRef("pk"), revoked_at__isnull=True))
+    )
 
 
 def supported_by(user: User) -> QuerySet[User]:

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -15,10 +16,22 @@ from rest_framework.views import APIView
 
 from backend.checkins.export import checkins_from_csv, checkins_to_csv
 from backend.checkins.messages import ESTIMATE_LABEL, plan_check_estimate, plan_check_guidance
-from backend.checkins.models import CheckIn, RangeChange, Tone
+from backend.checkins.models import CheckIn, Flag, RangeChange, Tone
 from backend.checkins.plan_check import plan_check
-from backend.checkins.selectors import checkins_for_person, trend_for_person
-from backend.checkins.services import baseline_reset, checkin_create, note_add
+from backend.checkins.selectors import (
+    alerts_for,
+    alerts_of_person,
+    checkins_for_person,
+    notes_for_person,
+    trend_for_person,
+)
+from backend.checkins.services import (
+    alert_resolve,
+    baseline_reset,
+    checkin_create,
+    note_add,
+    note_read,
+)
 from backend.plans.models import Technique
 from backend.reminders.selectors import occurrences_for_person
 from backend.shared.access import Allow
@@ -53,23 +66,36 @@ def _score(**kwargs):
     return serializers.IntegerField(min_value=0, max_value=10, **kwargs)
 
 
+class PersonRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
 class NoteSerializer(InputSerializer):
     id = serializers.IntegerField(read_only=True)
     author = serializers.CharField(source="author_name", read_only=True)
     text = serializers.CharField(max_length=1000)
     created_at = serializers.DateTimeField(read_only=True)
+    read_at = serializers.DateTimeField(
+        read_only=True, help_text="When the person or a caregiver first opened it; null: unread."
+    )
 
 
 class CheckInSerializer(serializers.ModelSerializer):
     tone = ToneField()
     occurrence = serializers.IntegerField(source="occurrence_id", allow_null=True)
+    recorded_by = PersonRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Who logged it: the person, or a caregiver for them. Null on older check-ins.",
+    )
 
     class Meta:
         model = CheckIn
         fields = [
             "id", "idempotency_key", "occurrence", "recorded_at", "tone", "pain", "ease",
             "rom_joint", "rom_degrees", "rom_change", "minutes", "technique", "worse_after",
-            "stress", "sleep", "milestone", "notes",
+            "stress", "sleep", "milestone", "notes", "recorded_by",
         ]  # fmt: skip
 
 
@@ -154,6 +180,7 @@ class CheckInApi(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             checkins_for_person(person=request.person)
+            .select_related("recorded_by")
             .prefetch_related("therapist_notes")
             .order_by("-recorded_at", "-id"),
             request,
@@ -208,6 +235,19 @@ class CheckInNotesApi(APIView):
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
+class NoteReadApi(APIView):
+    """The person or a caregiver opened the note: the therapist sees it read."""
+
+    allows = Allow.MANAGE
+
+    @extend_schema(request=None, responses=NoteSerializer)
+    def post(self, request, note_id: int):
+        note = notes_for_person(person=request.person).filter(id=note_id).first()
+        if note is None:
+            raise NotFound(_("No such note."))
+        return Response(NoteSerializer(note_read(note=note, by=request.user)).data)
+
+
 class BaselineResetApi(APIView):
     allows = Allow.THERAPIST_READS
 
@@ -245,6 +285,12 @@ class PointSerializer(serializers.Serializer):
     rom_joint = serializers.CharField()
     rom_degrees = serializers.IntegerField(allow_null=True)
     rom_change = serializers.CharField()
+    recorded_by = inline_serializer(
+        "PointRecordedBy",
+        {"id": serializers.IntegerField(), "name": serializers.CharField()},
+        allow_null=True,
+        help_text="Who logged it: the person, or a caregiver for them. Null on older check-ins.",
+    )
 
 
 class WeekSerializer(serializers.Serializer):
@@ -425,3 +471,58 @@ class PlanCheckApi(APIView):
                 "estimate_label": ESTIMATE_LABEL if estimate else None,
             }
         )
+
+
+class AlertSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    person = PersonRefSerializer()
+    kind = serializers.ChoiceField(choices=Flag.Kind.choices)
+    created_at = serializers.DateTimeField()
+    checkin = serializers.IntegerField(source="checkin_id", allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    resolved_by = serializers.CharField(
+        source="resolved_by_name", help_text="The name of the therapist who resolved it."
+    )
+    resolution = serializers.CharField(help_text="Why it was resolved.")
+
+
+class AlertApi(APIView):
+    """The therapist's alerts about everyone who granted them access, newest first."""
+
+    allows = Allow.LOGIN
+
+    class AlertQuerySerializer(serializers.Serializer):
+        resolved = serializers.BooleanField(
+            required=False, default=False, help_text="true: the history of resolved alerts."
+        )
+
+    @extend_schema(parameters=[AlertQuerySerializer], responses=AlertSerializer(many=True))
+    def get(self, request):
+        query = self.AlertQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        alerts = alerts_for(therapist=request.user, resolved=query.validated_data["resolved"])
+        return Response(AlertSerializer(alerts, many=True).data)
+
+
+class AlertResolveApi(APIView):
+    """A therapist with access resolves an alert about the person, saying why."""
+
+    allows = Allow.THERAPIST_WRITES
+
+    class AlertResolveInputSerializer(InputSerializer):
+        reason = serializers.CharField(max_length=200)
+
+    @extend_schema(request=AlertResolveInputSerializer, responses=AlertSerializer)
+    def post(self, request, flag_id: int):
+        flag = alerts_of_person(person=request.person).filter(id=flag_id).first()
+        if flag is None:
+            raise NotFound(_("No such alert."))
+        serializer = self.AlertResolveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            flag = alert_resolve(
+                flag=flag, by=request.user, reason=serializer.validated_data["reason"]
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return Response(AlertSerializer(flag).data)

@@ -11,6 +11,8 @@ COLUMNS = [
     "rom_degrees", "rom_change", "minutes", "technique", "worse_after", "stress", "sleep",
     "milestone", "notes",
 ]  # fmt: skip
+# Written, never read back: who logged the row when that was not the person (a caregiver).
+LOGGED_BY = "logged_by"
 
 
 def _cell(checkin: CheckIn, column: str) -> str:
@@ -20,6 +22,9 @@ def _cell(checkin: CheckIn, column: str) -> str:
         "tone": Tone(checkin.tone).label,  # "1+", as people read it
         "worse_after": "yes" if checkin.worse_after else "no",
     }.get(column, getattr(checkin, column, None))
+    if column == LOGGED_BY:
+        by = checkin.recorded_by
+        value = by.display_name if by is not None and by.id != checkin.person_id else None
     if isinstance(value, str):
         return csv_text(value)  # notes and names people typed: never a formula
     return "" if value is None else str(value)
@@ -28,9 +33,9 @@ def _cell(checkin: CheckIn, column: str) -> str:
 def checkins_to_csv(checkins) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for checkin in checkins:
-        writer.writerow([_cell(checkin, column) for column in COLUMNS])
+    writer.writerow([*COLUMNS, LOGGED_BY])
+    for checkin in checkins.select_related("recorded_by"):
+        writer.writerow([_cell(checkin, column) for column in [*COLUMNS, LOGGED_BY]])
     return out.getvalue()
 
 

@@ -121,3 +121,11 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Note for them"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class AlertResolveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is resolved"),
+        max_length=200,
+        help_text=_("A few words, kept with the alert: what you did or decided."),
+    )

@@ -116,10 +116,12 @@ class Baseline(models.Model):
 
 
 class Flag(models.Model):
-    """Something a therapist with access should see."""
+    """An alert a therapist with access should see, until one of them resolves it."""
 
     class Kind(models.TextChoices):
         OVERSTIMULATION = "overstimulation", _("Possible overstimulation")
+        PAIN = "pain", _("Pain 7 or more")
+        STALLED = "stalled", _("No practice and no check-in for 14 days")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
@@ -128,6 +130,16 @@ class Flag(models.Model):
     checkin = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Who resolved it and why; the name stays when the therapist's account goes.
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_by_name = models.CharField(max_length=254, blank=True)
+    resolution = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -150,6 +162,11 @@ class Note(models.Model):
     author_name = models.CharField(max_length=254)
     text = models.CharField(max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
+    # First opened by the person or a caregiver of theirs: the therapist sees "read".
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -6,12 +6,14 @@ from datetime import date, datetime, timedelta
 from math import ceil
 from statistics import fmean
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 
 from backend.accounts.models import User
-from backend.checkins.models import Baseline, CheckIn, Flag
+from backend.care.access import patients_of, people_with_a_therapist
+from backend.checkins.models import Baseline, CheckIn, Flag, Note
 from backend.checkins.reassessment import Reassessment, reassess
 from backend.plans.models import PlanChange, Schedule
+from backend.plans.selectors import proposals_for_person
 from backend.reminders.models import Occurrence
 
 SERIES_FIELDS = [
@@ -24,6 +26,15 @@ SERIES_FIELDS = [
     "rom_degrees",
     "rom_change",
 ]
+
+
+def _recorders_name(series: list[dict]) -> None:
+    """Each point's recorded_by: {id, name} of who logged it, or None when not known."""
+    ids = {point["recorded_by_id"] for point in series if point["recorded_by_id"]}
+    names = {user.id: user.display_name for user in User.objects.filter(id__in=ids)}
+    for point in series:
+        by = point.pop("recorded_by_id")
+        point["recorded_by"] = {"id": by, "name": names[by]} if by in names else None
 
 
 def checkins_for_person(*, person: User) -> QuerySet[CheckIn]:
@@ -151,7 +162,8 @@ def trend_for_person(
         checkins = checkins.filter(recorded_at__gte=since)
     if until:
         checkins = checkins.filter(recorded_at__lt=until)
-    series = list(checkins.order_by("recorded_at", "id").values(*SERIES_FIELDS))
+    series = list(checkins.order_by("recorded_at", "id").values(*SERIES_FIELDS, "recorded_by_id"))
+    _recorders_name(series)
     baseline = baseline_of(person=person)
     latest = series[-1] if series else None
     reassessment = None
@@ -176,5 +188,88 @@ def trend_for_person(
         baseline=baseline,
         latest=latest,
         reassessment=reassessment,
-        open_flags=list(Flag.objects.filter(person=person, resolved_at__isnull=True)[:20]),
+        # What the person's own pages say of: the overstimulation guard. Therapists' other
+        # alerts are theirs.
+        open_flags=list(
+            Flag.objects.filter(
+                person=person, kind=Flag.Kind.OVERSTIMULATION, resolved_at__isnull=True
+            )[:20]
+        ),
     )
+
+
+# No practice and no check-in for this long: the therapist hears the person has stalled.
+STALLED_AFTER = timedelta(days=14)
+
+
+def _latest(queryset, field: str):
+    return Subquery(
+        queryset.filter(person=OuterRef("pk"))
+        .order_by()
+        .values("person")
+        .annotate(latest=Max(field))
+        .values("latest")[:1]
+    )
+
+
+def stalled_people(*, now: datetime) -> list[User]:
+    """People with a therapist, nothing done and nothing checked in for STALLED_AFTER, and no
+    stalled alert since they were last active: one alert a lull, however long it lasts."""
+    since = now - STALLED_AFTER
+    people = people_with_a_therapist().annotate(
+        last_done=_latest(Occurrence.objects.filter(status=Occurrence.Status.DONE), "done_at"),
+        last_checkin=_latest(CheckIn.objects.all(), "recorded_at"),
+        last_stalled=_latest(Flag.objects.filter(kind=Flag.Kind.STALLED), "created_at"),
+        open_stalled=Exists(
+            Flag.objects.filter(
+                person=OuterRef("pk"), kind=Flag.Kind.STALLED, resolved_at__isnull=True
+            )
+        ),
+    )
+    found = []
+    for person in people.filter(open_stalled=False).order_by("id"):
+        active = max(t for t in (person.last_done, person.last_checkin, person.date_joined) if t)
+        if active <= since and (person.last_stalled is None or person.last_stalled < active):
+            found.append(person)
+    return found
+
+
+def alerts_for(*, therapist: User, resolved: bool = False, limit: int = 50) -> list[Flag]:
+    """Alerts about the therapist's patients, newest first: open ones, or the history."""
+    return list(
+        Flag.objects.filter(person__in=patients_of(therapist), resolved_at__isnull=not resolved)
+        .select_related("person", "checkin")
+        .order_by("-resolved_at" if resolved else "-created_at", "-id")[:limit]
+    )
+
+
+def alerts_of_person(*, person: User) -> QuerySet[Flag]:
+    return Flag.objects.filter(person=person).select_related("checkin", "person")
+
+
+@dataclass(frozen=True)
+class TherapistMessage:
+    """A note on a check-in or a suggested plan change, as the Home card shows it."""
+
+    kind: str  # "note" or "suggestion"
+    id: int
+    author: str
+    text: str
+    created_at: datetime
+
+
+def unread_therapist_messages(*, person: User) -> list[TherapistMessage]:
+    """Notes and suggestions for the person that nobody in their circle has opened yet."""
+    notes = [
+        TherapistMessage("note", n.id, n.author_name, n.text, n.created_at)
+        for n in Note.objects.filter(checkin__person=person, read_at__isnull=True)
+    ]
+    suggestions = [
+        TherapistMessage("suggestion", p.id, p.therapist.display_name, p.message, p.created_at)
+        for p in proposals_for_person(person=person).filter(read_at__isnull=True)
+    ]
+    return sorted(notes + suggestions, key=lambda m: m.created_at, reverse=True)
+
+
+def notes_for_person(*, person: User) -> QuerySet[Note]:
+    return Note.objects.filter(checkin__person=person)

@@ -1,24 +1,33 @@
-"""Writes of check-ins, the baseline and flags."""
+"""Writes of check-ins, the baseline, alerts (flags) and therapists' notes."""
 
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import User
+from backend.care.access import therapists_of
+from backend.care.selectors import caregivers_of
 from backend.checkins.models import Baseline, CheckIn, Flag, Note
+from backend.checkins.selectors import stalled_people
 from backend.plans.models import Schedule
 from backend.reminders.models import Occurrence
+from backend.reminders.notices import ALERT, NOTE
 from backend.reminders.services import occurrence_done
+from backend.reminders.tasks import notice_queue
 
 OVERSTIMULATION_ADVICE = [
     _("Next time, use lighter pressure."),
     _("Keep the session shorter."),
     _("Warm up first with light, slow strokes."),
 ]
+# Pain this high, or higher, is an alert for the person's therapists.
+PAIN_ALERT_AT = 7
+RESOLUTION_MAX = 200
 
 
 @dataclass
@@ -71,15 +80,21 @@ def checkin_create(
                 **fields,
             )
             if occurrence is not None:
-                occurrence_done(occurrence=occurrence, now=checkin.recorded_at)
+                occurrence_done(
+                    occurrence=occurrence,
+                    now=checkin.recorded_at,
+                    done_by=fields.get("recorded_by"),
+                )
             current, _created = Baseline.objects.get_or_create(person=person)
             if baseline or current.checkin_id is None:
                 current.checkin = checkin
                 current.save(update_fields=["checkin", "set_at"])
             advice = []
             if _overstimulated(checkin):
-                Flag.objects.create(person=person, kind=Flag.Kind.OVERSTIMULATION, checkin=checkin)
+                alert_raise(person=person, kind=Flag.Kind.OVERSTIMULATION, checkin=checkin)
                 advice = [str(line) for line in OVERSTIMULATION_ADVICE]
+            if checkin.pain >= PAIN_ALERT_AT:
+                alert_raise(person=person, kind=Flag.Kind.PAIN, checkin=checkin)
     except IntegrityError:
         # The same key raced in from a second request: that one stored it.
         existing = CheckIn.objects.get(person=person, idempotency_key=idempotency_key)
@@ -92,7 +107,65 @@ def baseline_reset(*, person: User) -> None:
     Baseline.objects.update_or_create(person=person, defaults={"checkin": None})
 
 
+@transaction.atomic
 def note_add(*, checkin: CheckIn, author: User, text: str) -> Note:
-    return Note.objects.create(
+    note = Note.objects.create(
         checkin=checkin, author=author, author_name=author.display_name, text=text
     )
+    therapist_message_notify(person=checkin.person, tag=f"note-{note.id}")
+    return note
+
+
+def note_read(*, note: Note, by: User, now: datetime | None = None) -> Note:
+    """The first time the person or a caregiver opens it; later opens change nothing."""
+    Note.objects.filter(id=note.id, read_at__isnull=True).update(
+        read_at=now or timezone.now(), read_by=by
+    )
+    note.refresh_from_db()
+    return note
+
+
+def therapist_message_notify(*, person: User, tag: str) -> None:
+    """A push for a new note or suggestion, once committed, to whoever holds the phone: the
+    person, or a child's caregivers. Discreet mode (the person's or the reader's) keeps
+    health words off the lock screen."""
+    recipients = list(caregivers_of(person=person)) if person.is_dependent else [person]
+    for recipient in recipients:
+        discreet = person.discreet_notifications or recipient.discreet_notifications
+        notice_queue(recipient=recipient, kind=NOTE, discreet=discreet, tag=tag)
+
+
+def alert_raise(*, person: User, kind: str, checkin: CheckIn | None = None) -> Flag:
+    """Store an alert and, once committed, tell each therapist with access who asked for
+    pushes. The push says only that there is an alert: the lock screen is not the record."""
+    flag = Flag.objects.create(person=person, kind=kind, checkin=checkin)
+    for therapist in therapists_of(person).filter(alerts_by_push=True):
+        notice_queue(recipient=therapist, kind=ALERT, tag=f"alert-{flag.id}")
+    return flag
+
+
+def stalled_alerts_raise(*, now: datetime) -> list[Flag]:
+    """The daily look for people with no practice and no check-in for 14 days."""
+    flags = []
+    for person in stalled_people(now=now):
+        with transaction.atomic():
+            flags.append(alert_raise(person=person, kind=Flag.Kind.STALLED))
+    return flags
+
+
+@transaction.atomic
+def alert_resolve(*, flag: Flag, by: User, reason: str, now: datetime | None = None) -> Flag:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say in a few words why it is resolved.")})
+    if len(reason) > RESOLUTION_MAX:
+        raise ValidationError({"reason": _("Keep the reason to 200 characters.")})
+    flag = Flag.objects.select_for_update().get(id=flag.id)
+    if flag.resolved_at is not None:
+        raise ValidationError({"reason": _("This alert was already resolved.")})
+    flag.resolved_at = now or timezone.now()
+    flag.resolved_by = by
+    flag.resolved_by_name = by.display_name
+    flag.resolution = reason
+    flag.save(update_fields=["resolved_at", "resolved_by", "resolved_by_name", "resolution"])
+    return flag

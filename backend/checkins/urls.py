@@ -8,5 +8,11 @@ urlpatterns = [
     path("<int:checkin_id>/notes/", views.note_new, name="checkin-note-new"),
     path("trend/", views.trend_page, name="checkins-trend"),
     path("summary/", views.summary_page, name="checkins-summary"),
+    path("alerts/<int:flag_id>/", views.alert_page, name="checkins-alert"),
+    path(
+        "messages/<str:kind>/<int:message_id>/read/",
+        views.therapist_message_read,
+        name="therapist-message-read",
+    ),
     path("baseline/reset/", views.baseline_reset_page, name="baseline-reset"),
 ]

@@ -2,6 +2,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,18 +11,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backend.care.access import THERAPIST, acting_role
-from backend.checkins.forms import CheckInForm, NoteForm, PlanCheckForm
+from backend.checkins.forms import AlertResolveForm, CheckInForm, NoteForm, PlanCheckForm
 from backend.checkins.messages import plan_check_estimate, plan_check_guidance
 from backend.checkins.models import Flag, Tone
 from backend.checkins.plan_check import plan_check
-from backend.checkins.selectors import checkins_for_person, trend_for_person
+from backend.checkins.selectors import (
+    alerts_of_person,
+    checkins_for_person,
+    notes_for_person,
+    trend_for_person,
+)
 from backend.checkins.services import (
     OVERSTIMULATION_ADVICE,
+    alert_resolve,
     baseline_reset,
     checkin_create,
     note_add,
+    note_read,
 )
-from backend.plans.selectors import massage_plan_of
+from backend.plans.selectors import massage_plan_of, proposals_for_person
+from backend.plans.services import proposal_read
 from backend.reminders.selectors import occurrences_for_person
 from backend.shared.access import Allow, allows
 
@@ -184,6 +193,7 @@ def _trend(request):
         "baseline": trend.baseline,
         "overstimulation_advice": OVERSTIMULATION_ADVICE,
         "recent_checkins": checkins_for_person(person=person)
+        .select_related("recorded_by")
         .prefetch_related("therapist_notes")
         .order_by("-recorded_at", "-id")[:5],
         "note_form": NoteForm() if acting_role(request) == THERAPIST else None,
@@ -231,9 +241,9 @@ def summary_page(request):
             for w in trend.adherence
             if month <= w.week_start + timedelta(days=6) and w.week_start < following
         ],
-        "checkins": checkins_for_person(person=person).filter(
-            recorded_at__gte=start, recorded_at__lt=end
-        ),
+        "checkins": checkins_for_person(person=person)
+        .filter(recorded_at__gte=start, recorded_at__lt=end)
+        .select_related("recorded_by"),
     }
     return render(request, "checkins/summary.html", context)
 
@@ -260,3 +270,41 @@ def note_new(request, checkin_id: int):
     response = _trend(request)
     response.status_code = 400
     return response
+
+
+@allows(Allow.THERAPIST_WRITES)
+@require_http_methods(["GET", "POST"])
+def alert_page(request, flag_id: int):
+    """One alert about the person; a therapist with access resolves it with a reason."""
+    flag = get_object_or_404(alerts_of_person(person=request.person), id=flag_id)
+    therapist = acting_role(request) == THERAPIST
+    form = AlertResolveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            alert_resolve(flag=flag, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Alert resolved."))
+            return redirect("patients")
+    context = {"flag": flag, "form": form if therapist and flag.resolved_at is None else None}
+    return render(request, "checkins/alert.html", context, status=400 if form.errors else 200)
+
+
+@allows(Allow.MANAGE)
+@require_POST
+def therapist_message_read(request, kind: str, message_id: int):
+    """The Home card's Open and Read: the first opening is what the therapist sees as read."""
+    person = request.person
+    if kind == "note":
+        note = get_object_or_404(notes_for_person(person=person), id=message_id)
+        note_read(note=note, by=request.user)
+        target = f"{reverse('checkins-trend')}#recent-checkins"
+    elif kind == "suggestion":
+        proposal = get_object_or_404(proposals_for_person(person=person), id=message_id)
+        proposal_read(proposal=proposal, by=request.user)
+        target = f"{reverse('plans')}#proposals"
+    else:
+        raise Http404
+    return redirect(target if request.POST.get("open") else "home")

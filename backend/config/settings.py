@@ -313,6 +313,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backend.accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Once a day: who has stalled (no practice, no check-in for 14 days) for their therapist.
+    "raise-stalled-alerts": {
+        "task": "backend.checkins.tasks.raise_stalled_alerts",
+        "schedule": crontab(hour=5, minute=41),
+    },
 }
 
 # Web Push. Keys come from the environment in production, else from var/vapid.json,

@@ -32,6 +32,12 @@ api_v1 = [
     path("plans/stretches/", plans_api.StretchRoutineApi.as_view(), name="api-stretch-routine"),
     path("plans/proposals/", plans_api.ProposalApi.as_view(), name="api-proposals"),
     path(
+        "plans/proposals/<int:proposal_id>/read/",
+        plans_api.ProposalReadApi.as_view(),
+        name="api-proposal-read",
+    ),
+    path("notes/<int:note_id>/read/", checkins_api.NoteReadApi.as_view(), name="api-note-read"),
+    path(
         "plans/proposals/<int:proposal_id>/decision/",
         plans_api.ProposalDecisionApi.as_view(),
         name="api-proposal-decision",
@@ -92,6 +98,12 @@ api_v1 = [
     path("checkins/export/", checkins_api.CheckInExportApi.as_view(), name="api-checkins-export"),
     path("checkins/import/", checkins_api.CheckInImportApi.as_view(), name="api-checkins-import"),
     path("trends/", checkins_api.TrendApi.as_view(), name="api-trends"),
+    path("alerts/", checkins_api.AlertApi.as_view(), name="api-alerts"),
+    path(
+        "alerts/<int:flag_id>/resolve/",
+        checkins_api.AlertResolveApi.as_view(),
+        name="api-alert-resolve",
+    ),
     path("plan-check/", checkins_api.PlanCheckApi.as_view(), name="api-plan-check"),
     path("reminders/test/", reminders_api.ReminderTestApi.as_view(), name="api-test-reminder"),
     path(

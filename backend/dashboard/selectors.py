@@ -86,7 +86,10 @@ def dashboard_rows(*, therapist: User, now: datetime) -> list[PatientRow]:
                 sessions_planned=sum(w.massage_planned for w in recent),
                 stretch_days_done=sum(w.stretch_days_done for w in recent),
                 stretch_days_planned=sum(w.stretch_days_planned for w in recent),
-                last_checkin=checkins_for_person(person=person).order_by("-recorded_at").first(),
+                last_checkin=checkins_for_person(person=person)
+                .select_related("recorded_by")
+                .order_by("-recorded_at")
+                .first(),
                 pain_change=latest["pain"] - baseline.pain if baseline and latest else None,
                 flags=_flags(person, trend, today),
             )

@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from backend.care.access import access_log_record_many
+from backend.checkins.selectors import alerts_for
 from backend.dashboard.selectors import FLAG_LABELS, dashboard_rows
 from backend.shared.access import Allow, allows
 
@@ -15,5 +16,11 @@ def patients(request):
     access_log_record_many(
         therapist=request.user, people=[row.person for row in rows], path=request.path_info
     )
-    context = {"rows": rows, "flag_labels": FLAG_LABELS}
+    context = {
+        "rows": rows,
+        "flag_labels": FLAG_LABELS,
+        # Newest first, on top: what came in since the therapist last looked.
+        "alerts": alerts_for(therapist=request.user),
+        "resolved_alerts": alerts_for(therapist=request.user, resolved=True, limit=20),
+    }
     return render(request, "dashboard/patients.html", context)

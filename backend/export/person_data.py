@@ -50,6 +50,24 @@ def _rows(queryset, *fields) -> Rows:
     return Rows(fields, queryset.values(*fields))
 
 
+CHECKIN_FIELDS = [
+    "id", "recorded_at", "tone", "pain", "ease", "rom_joint", "rom_degrees", "rom_change",
+    "minutes", "technique", "worse_after", "stress", "sleep", "milestone", "notes",
+]  # fmt: skip
+
+
+def _checkins(person: User) -> Rows:
+    """The check-ins, each with who logged it when that was not the person (a caregiver)."""
+    checkins = CheckIn.objects.filter(person=person).select_related("recorded_by")
+    rows = []
+    for checkin in checkins.order_by("recorded_at", "id"):
+        row = {field: getattr(checkin, field) for field in CHECKIN_FIELDS}
+        by = checkin.recorded_by
+        row["logged_by"] = by.display_name if by is not None and by.id != person.id else ""
+        rows.append(row)
+    return Rows([*CHECKIN_FIELDS, "logged_by"], rows)
+
+
 def person_data(*, person: User, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     devices = [
@@ -91,25 +109,21 @@ def person_data(*, person: User, now: datetime | None = None) -> dict:
         "plan_suggestions": _rows(
             Proposal.objects.filter(person=person),
             "therapist__name", "message", "duration_minutes", "technique", "status",
-            "created_at", "decided_at",
+            "created_at", "decided_at", "read_at",
         ),
         "reminders": _rows(
             Occurrence.objects.filter(person=person),
             "kind", "local_date", "due_at", "status", "skip_reason", "issued_at", "done_at",
         ),
-        "checkins": _rows(
-            CheckIn.objects.filter(person=person).order_by("recorded_at"),
-            "id", "recorded_at", "tone", "pain", "ease", "rom_joint", "rom_degrees",
-            "rom_change", "minutes", "technique", "worse_after", "stress", "sleep", "milestone",
-            "notes",
-        ),
+        "checkins": _checkins(person),
         "therapist_notes": _rows(
             Note.objects.filter(checkin__person=person),
-            "checkin_id", "author_name", "text", "created_at",
+            "checkin_id", "author_name", "text", "created_at", "read_at",
         ),
         "baseline": _rows(Baseline.objects.filter(person=person), "checkin_id", "set_at"),
         "flags": _rows(
-            Flag.objects.filter(person=person), "kind", "checkin_id", "created_at", "resolved_at"
+            Flag.objects.filter(person=person), "kind", "checkin_id", "created_at", "resolved_at",
+            "resolved_by_name", "resolution",
         ),
         "caregivers": _rows(
             CareRelation.objects.filter(person=person), "caregiver__name", "created_at"

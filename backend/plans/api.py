@@ -25,6 +25,7 @@ from backend.plans.services import (
     massage_plan_save,
     proposal_create,
     proposal_decide,
+    proposal_read,
     safety_screen_record,
     stretch_routine_delete,
     stretch_routine_save,
@@ -233,9 +234,9 @@ class ProposalSerializer(ModelInputSerializer):
         model = Proposal
         fields = [
             "id", "therapist", "message", "duration_minutes", "technique", "status",
-            "created_at", "decided_at",
+            "created_at", "decided_at", "read_at",
         ]  # fmt: skip
-        read_only_fields = ["status", "created_at", "decided_at"]
+        read_only_fields = ["status", "created_at", "decided_at", "read_at"]
 
 
 class ProposalApi(APIView):
@@ -284,3 +285,16 @@ class ProposalDecisionApi(APIView):
         except DjangoValidationError as error:
             raise _service_errors(error) from error
         return Response(ProposalSerializer(proposal).data)
+
+
+class ProposalReadApi(APIView):
+    """The person or a caregiver opened the suggestion: the therapist sees it read."""
+
+    allows = Allow.MANAGE
+
+    @extend_schema(request=None, responses=ProposalSerializer)
+    def post(self, request, proposal_id: int):
+        proposal = proposals_for_person(person=request.person).filter(id=proposal_id).first()
+        if proposal is None:
+            raise NotFound(_("No such suggestion."))
+        return Response(ProposalSerializer(proposal_read(proposal=proposal, by=request.user)).data)

@@ -21,6 +21,7 @@ from backend.plans.models import (
 )
 from backend.plans.occurrences import first_after
 from backend.plans.selectors import safety_screen_latest, schedule_rule
+from backend.plans.signals import proposal_made
 
 # Clinical guidance: start short to gauge tolerance.
 FIRST_SESSION_MINUTES = (15, 20)
@@ -181,13 +182,24 @@ def proposal_create(
     ).exists():
         field = "duration_minutes" if duration_minutes is not None else "technique"
         raise ValidationError({field: _("There is no massage plan to change yet.")})
-    return Proposal.objects.create(
+    proposal = Proposal.objects.create(
         person=person,
         therapist=therapist,
         message=message,
         duration_minutes=duration_minutes,
         technique=technique,
     )
+    proposal_made.send(sender=Proposal, proposal=proposal)
+    return proposal
+
+
+def proposal_read(*, proposal: Proposal, by: User, now: datetime | None = None) -> Proposal:
+    """The first time the person or a caregiver opens it; later opens change nothing."""
+    Proposal.objects.filter(id=proposal.id, read_at__isnull=True).update(
+        read_at=now or timezone.now(), read_by=by
+    )
+    proposal.refresh_from_db()
+    return proposal
 
 
 @transaction.atomic

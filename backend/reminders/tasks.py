@@ -2,14 +2,24 @@
 them. The modules below hand work to the workers only through the functions given to them
 here, so that none of them imports this one."""
 
+from datetime import datetime
+
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.reminders.delivery import deliveries_send, occurrences_send
 from backend.reminders.dispatch import PassResult, Queues, dispatch_due
 from backend.reminders.models import Delivery
+from backend.reminders.notices import (
+    notice_devices,
+    notice_not_before,
+    notice_payload,
+    notice_push,
+    seconds_until,
+)
 from backend.reminders.push import PushError
 from backend.reminders.selectors import devices_for_person
 from backend.reminders.services import reminder_test_payload, reminder_test_push
@@ -19,6 +29,9 @@ MAX_RETRIES = 5
 # Some hundreds a task: a busy minute's fan-out still spreads over every worker, and queueing
 # it costs little.
 FAN_OUT_BATCH = 200
+# A notice waiting out quiet hours waits in hops shorter than the broker's visibility timeout,
+# so Redis never hands the waiting task to a second worker.
+NOTICE_HOP_SECONDS = 45 * 60
 
 
 def deliveries_queue(delivery_ids: list[int], countdown: float | None = None) -> None:
@@ -79,6 +92,40 @@ def reminder_test_send(self, subscription_id: int, payload: dict) -> None:
         reminder_test_push(subscription_id=subscription_id, payload=payload)
     except PushError as exc:
         # Only a failure that another try can mend is retried; a rejected message never loops.
+        if exc.permanent:
+            raise
+        countdown = (
+            exc.retry_after if exc.retry_after is not None else 2 ** (self.request.retries + 1)
+        )
+        raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+def notice_queue(
+    *, recipient: User, kind: str, discreet: bool = False, tag: str = "", now=None
+) -> int:
+    """Queue a one-off notice to each of the recipient's devices, once the current transaction
+    commits, to leave when their quiet hours allow. Returns how many devices."""
+    payload = notice_payload(kind=kind, recipient=recipient, discreet=discreet, tag=tag)
+    not_before = notice_not_before(recipient=recipient, now=now or timezone.now()).isoformat()
+    device_ids = notice_devices(recipient=recipient)
+    for device_id in device_ids:
+        transaction.on_commit(
+            lambda device_id=device_id: notice_send.delay(device_id, payload, not_before)
+        )
+    return len(device_ids)
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def notice_send(self, subscription_id: int, payload: dict, not_before: str) -> None:
+    wait = seconds_until(datetime.fromisoformat(not_before))
+    if wait > 0:
+        notice_send.apply_async(
+            (subscription_id, payload, not_before), countdown=min(wait, NOTICE_HOP_SECONDS)
+        )
+        return
+    try:
+        notice_push(subscription_id=subscription_id, payload=payload)
+    except PushError as exc:
         if exc.permanent:
             raise
         countdown = (

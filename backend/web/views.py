@@ -13,7 +13,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from backend.accounts.models import User
+from backend.care.access import acting_role, manages
 from backend.care.selectors import people_for
+from backend.checkins.selectors import unread_therapist_messages
 from backend.plans.models import Schedule
 from backend.reminders.messages import massage_text, stretch_text
 from backend.reminders.selectors import today_for, upcoming_reminders
@@ -104,6 +106,9 @@ def home(request):
         context["today"] = _day_of(person, now)
         context["upcoming"] = upcoming_reminders(user=person, now=now, days=7)[:6]
         context["shows_day"] = True
+    # The card of notes and suggestions not yet read, for the person and their caregivers.
+    if manages(acting_role(request)):
+        context["therapist_messages"] = unread_therapist_messages(person=person)
     return render(request, "web/home.html", context)
 
 

@@ -35,7 +35,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from backend.care.models import AccessLogEntry, SupportRelation, TherapistAccess
 from backend.care.services import dependent_create
-from backend.checkins.services import checkin_create, note_add
+from backend.checkins.models import Flag
+from backend.checkins.services import alert_resolve, checkin_create, note_add
 from backend.plans.models import Schedule
 from backend.plans.services import (
     SessionTime,
@@ -145,10 +146,15 @@ class Cast:
             user_agent=PHONE["user_agent"].format(major=120),
         )
         _feed, self.feed_token = calendar_feed_enable(person=self.patient)
+        # Pain 8 and 7 raised alerts: one resolved for the history, the others open.
+        first, *_open = Flag.objects.filter(person=self.patient).order_by("created_at", "id")
+        alert_resolve(flag=first, by=self.therapist, reason="Talked it through at the visit.")
+        self.flag = _open[0]
         uid = urlsafe_base64_encode(force_bytes(self.patient.pk))
         self.values = {
             "checkin": self.checkin.id,
             "occurrence": self.occurrence.id,
+            "flag": self.flag.id,
             "reset": f"{uid}/{default_token_generator.make_token(self.patient)}",
         }
 
@@ -458,6 +464,22 @@ VISITS = [
     ),
     Visit("therapist-plan", "plans/", "/plans/", "therapist", "patient", main=True),
     Visit(
+        "alert",
+        "checkins/alerts/<int:flag_id>/",
+        "/checkins/alerts/{flag}/",
+        "therapist",
+        "patient",
+    ),
+    Visit(
+        "alert-with-errors",
+        "checkins/alerts/<int:flag_id>/",
+        "/checkins/alerts/{flag}/",
+        "therapist",
+        "patient",
+        steps=tap("Resolve"),
+        ready=".error",
+    ),
+    Visit(
         "therapist-suggestion-with-errors",
         "plans/proposals/",
         "/plans/",
@@ -493,6 +515,7 @@ NOT_PAGES = {
     "care/profile/delete/": "POST only, then the care page",
     "checkins/<int:checkin_id>/notes/": "POST only, then the trend",
     "checkins/baseline/reset/": "POST only, then the trend",
+    "checkins/messages/<str:kind>/<int:message_id>/read/": "POST only, then Home or the message",
     "devices/<int:device_id>/": "POST only, then the devices page",
     "calendar/<str:token>.ics": "an iCalendar feed",
     "api/schema/": "the OpenAPI schema",
@@ -534,6 +557,8 @@ def test_every_html_page_is_visited(make_person):
         "token": cast.feed_token,
         "invitation_id": cast.proposal.id,  # any id: a GET is refused before it is looked up
         "token_id": cast.proposal.id,
+        "kind": "note",
+        "message_id": cast.proposal.id,
         "caregiver_id": cast.parent.id,
         "supporter_id": cast.support.id,
     }

@@ -30,7 +30,7 @@ from backend.accounts.services import api_token_create
 from backend.care.models import AccessLogEntry, CareRelation, SupportRelation, TherapistAccess
 from backend.care.services import dependent_create, invitation_create
 from backend.checkins.export import checkins_to_csv
-from backend.checkins.services import checkin_create, note_add
+from backend.checkins.services import alert_raise, checkin_create, note_add
 from backend.export.person_data import person_data
 from backend.plans.models import Schedule
 from backend.plans.services import (
@@ -237,6 +237,9 @@ API = [
         acting=False,
         subjects=("patient",),
     ),
+    # The therapist's own alerts, about whoever granted them access: others get an empty list.
+    Op("GET", "/api/v1/alerts/", everyone(200), acting=False, subjects=("patient",)),
+    Op("POST", "/api/v1/alerts/{flag_id}/resolve/", therapist_only(200), {"reason": "Seen"}),
     Op("GET", "/api/v1/calendar/", manage(200)),
     Op("POST", "/api/v1/calendar/", write(201)),
     Op("DELETE", "/api/v1/calendar/", write(204)),
@@ -339,6 +342,9 @@ API = [
         write(200),
         {"decision": "accept"},
     ),
+    # Opening a note or a suggestion: the person or a caregiver; the therapist sees it read.
+    Op("POST", "/api/v1/notes/{note_id}/read/", manage(200)),
+    Op("POST", "/api/v1/plans/proposals/{proposal_id}/read/", manage(200)),
     Op("GET", "/api/v1/plans/stretches/", read(200)),
     Op("PUT", "/api/v1/plans/stretches/", write(200), stretch_routine()),
     Op("DELETE", "/api/v1/plans/stretches/", write(204)),
@@ -574,6 +580,16 @@ PAGES = [
     page("GET", "checkins/trend/", read(200, anonymous=LOGIN)),
     page("GET", "checkins/summary/", read(200, anonymous=LOGIN)),
     page("POST", "checkins/baseline/reset/", write(302, anonymous=LOGIN)),
+    page("GET", "checkins/alerts/<int:flag_id>/", read(200, anonymous=LOGIN)),
+    page(
+        "POST", "checkins/messages/<str:kind>/<int:message_id>/read/", manage(302, anonymous=LOGIN)
+    ),
+    page(
+        "POST",
+        "checkins/alerts/<int:flag_id>/",
+        therapist_only(302, anonymous=LOGIN),
+        {"reason": "Seen"},
+    ),
     page("GET", "occurrences/<int:occurrence_id>/", day(200, anonymous=LOGIN)),
     page("POST", "occurrences/<int:occurrence_id>/", day(302, anonymous=LOGIN, therapist=403)),
     page("GET", "devices/", read(200, anonymous=LOGIN)),
@@ -714,7 +730,10 @@ class World:
             ease=5,
             notes=f"checkin-note-{MARK}",
         ).checkin
-        note_add(checkin=checkin, author=self.users[THERAPIST], text=f"therapist-note-{MARK}")
+        note = note_add(
+            checkin=checkin, author=self.users[THERAPIST], text=f"therapist-note-{MARK}"
+        )
+        flag = alert_raise(person=subject, kind="pain", checkin=checkin)
         proposal = proposal_create(
             person=subject, therapist=self.users[THERAPIST], message=f"proposal-{MARK}"
         )
@@ -734,6 +753,10 @@ class World:
         return {
             "person_id": subject.id,
             "checkin_id": checkin.id,
+            "flag_id": flag.id,
+            "note_id": note.id,
+            "kind": "note",
+            "message_id": note.id,
             "proposal_id": proposal.id,
             "occurrence_id": occurrence.id,
             "therapist_id": self.users[THERAPIST].id,

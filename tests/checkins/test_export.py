@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from backend.checkins.export import COLUMNS
+from backend.checkins.export import COLUMNS, LOGGED_BY
 from backend.checkins.models import CheckIn
 from backend.reminders.models import Occurrence
 from backend.reminders.tasks import dispatch_pass
@@ -143,7 +143,7 @@ def test_the_export_holds_only_the_persons_own_check_ins(api_as, person, outside
     api_as.post("/api/v1/checkins/", FULL | {"idempotency_key": str(uuid.uuid4())}, format="json")
     api_as.force_login(outsider)
 
-    assert export(api_as).splitlines() == [",".join(COLUMNS)]
+    assert export(api_as).splitlines() == [",".join([*COLUMNS, LOGGED_BY])]
 
 
 @pytest.mark.django_db

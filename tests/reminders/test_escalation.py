@@ -17,8 +17,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from webpush.models import SubscriptionInfo
 
-from backend.care.models import CareRelation
-from backend.care.services import dependent_create
+from backend.care.models import CareRelation, Invitation
+from backend.care.services import (
+    dependent_create,
+    invitation_accept,
+    invitation_create,
+    support_person_remove,
+)
 from backend.plans.models import Schedule
 from backend.plans.services import stretch_routine_save
 from backend.reminders.delivery import occurrences_send
@@ -398,3 +403,40 @@ def test_a_worker_killed_mid_escalation_loses_none_and_tells_no_one_twice(
     # results were written; nothing else went twice.
     assert len(receiver.accepted) <= 120 + BATCH
     assert not Occurrence.objects.filter(escalate_due_at__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_adults_chosen_support_person_hears_and_reminds_them_until_removed(
+    make_person, receiver, celery_worker
+):
+    """An adult's reminder reaches their own phone only; the support person they invited
+    hears when it stays undone, and their "Remind again" reaches the adult's phone."""
+    sam = make_person("sam@example.com", name="Sam", time_zone="UTC", escalate_after=30)
+    ana = make_person("ana@example.com", name="Ana", time_zone="UTC", language="es")
+    _invitation, code = invitation_create(person=sam, role=Invitation.Role.SUPPORT, created_by=sam)
+    invitation_accept(code=code, user=ana)
+    sam_phone, ana_phone = subscribe(sam, receiver), subscribe(ana, receiver)
+    due = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=35)
+    stretch_routine_save(
+        person=sam, times=[due.time()], stretches=[CALF], now=due - timedelta(minutes=1)
+    )
+
+    dispatch_pass(now=timezone.now())
+    settled(receiver, 1)
+    dispatch_pass(now=timezone.now())
+    settled(receiver, 2)
+    assert [m.json()["title"] for m in receiver.messages_for(sam_phone)] == ["Stretches"]
+    [told] = [m.json() for m in receiver.messages_for(ana_phone)]
+    assert told["title"] == "Los estiramientos de Sam aún no están hechos"
+
+    again = APIClient().post(ACTION_URL, {"token": told["token"], "action": "again"}, format="json")
+    settled(receiver, 3)
+    assert again.status_code == 200
+    assert [m.json()["title"] for m in receiver.messages_for(sam_phone)] == ["Stretches"] * 2
+
+    support_person_remove(person=sam, supporter_id=ana.id, by=sam)
+    after = APIClient().post(
+        ACTION_URL, {"token": told["token"], "action": "together"}, format="json"
+    )
+    assert after.status_code == 404
+    assert Occurrence.objects.get().status == "issued"

@@ -9,7 +9,7 @@ from backend.accounts.models import User
 from backend.accounts.services import api_token_create
 from backend.care.models import TherapistAccess
 from backend.care.services import dependent_create, invitation_create
-from backend.checkins.services import checkin_create, note_add
+from backend.checkins.services import alert_raise, checkin_create, note_add
 from backend.plans.models import Schedule
 from backend.plans.services import (
     SessionTime,
@@ -52,6 +52,7 @@ def _fill(subject: User, therapist: User) -> dict:
         person=subject, idempotency_key=uuid.uuid4(), tone=2, pain=5, ease=5, notes="Stiff"
     ).checkin
     note_add(checkin=checkin, author=therapist, text="Keep the stretches slow.")
+    flag = alert_raise(person=subject, kind="pain", checkin=checkin)
     proposal = proposal_create(person=subject, therapist=therapist, message="Try 20 minutes")
     invitation, _code = invitation_create(person=subject, role="caregiver", created_by=subject)
     schedule = Schedule.objects.filter(person=subject, kind=Schedule.Kind.STRETCH).first()
@@ -67,6 +68,7 @@ def _fill(subject: User, therapist: User) -> dict:
     TherapistAccess.objects.create(therapist=therapist, person=subject)
     return {
         "checkin_id": checkin.id,
+        "flag_id": flag.id,
         "proposal_id": proposal.id,
         "invitation_id": invitation.id,
         "occurrence_id": occurrence.id,
