@@ -10,6 +10,7 @@ import pytest
 from django.test import override_settings
 
 from tests.support.plans import NO, massage_plan
+from tests.support.sign_up import sign_up_link
 from tests.test_openapi import CLIENT_PACKAGE, generate_client, schema_text
 
 PASSWORD = "calf-stretch-every-morning"  # noqa: S105 (a test person's)
@@ -44,6 +45,7 @@ def test_the_generated_client_does_a_persons_first_week(generated, live_server, 
         name: importlib.import_module(f"{CLIENT_PACKAGE}.api.v1.{name}")
         for name in (
             "v1_accounts_signup_create",
+            "v1_accounts_signup_confirm_create",
             "v1_accounts_tokens_create",
             "v1_safety_screen_create",
             "v1_plans_massage_update",
@@ -62,11 +64,16 @@ def test_the_generated_client_does_a_persons_first_week(generated, live_server, 
     http = browser.get_httpx_client()
     http.get("/accounts/signup/")
     http.headers["X-CSRFToken"] = http.cookies["csrftoken"]
-    person = call["v1_accounts_signup_create"].sync(
+    sent = call["v1_accounts_signup_create"].sync(
         client=browser,
         body=models.SignUpInput.from_dict(
             {"email": "script@example.com", "password": PASSWORD, "time_zone": "Europe/Madrid"}
         ),
+    )
+    assert isinstance(sent, models.SignUpSent)
+    uid, token = sign_up_link("script@example.com").strip("/").split("/")[-2:]
+    person = call["v1_accounts_signup_confirm_create"].sync(
+        client=browser, body=models.SignUpConfirm.from_dict({"uid": uid, "token": token})
     )
     assert isinstance(person, models.Person)
     assert person.time_zone == "Europe/Madrid"

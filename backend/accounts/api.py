@@ -12,12 +12,15 @@ from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.accounts.links import sign_up_links
 from backend.accounts.models import (
     ESCALATE_MAX,
     ESCALATE_MIN,
     ApiToken,
+    Role,
     User,
     paused_until_validate,
+    roles_validate,
 )
 from backend.accounts.selectors import api_tokens_for_user
 from backend.accounts.services import (
@@ -27,7 +30,8 @@ from backend.accounts.services import (
     api_token_create,
     api_token_revoke,
     password_confirm,
-    user_sign_up,
+    sign_up_confirm,
+    sign_up_request,
     user_update,
 )
 from backend.accounts.tokens import token_of
@@ -46,6 +50,8 @@ class PersonSerializer(serializers.Serializer):
     paused_until = serializers.DateField(allow_null=True)
     discreet_notifications = serializers.BooleanField()
     language = serializers.ChoiceField(choices=settings.LANGUAGES)
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices))
+    profession = serializers.CharField()
     escalate_after = serializers.IntegerField(
         allow_null=True,
         help_text="Minutes after a reminder falls due, not done nor checked in, when the "
@@ -53,39 +59,94 @@ class PersonSerializer(serializers.Serializer):
     )
 
 
-# Anonymous requests are not CSRF-checked by DRF; signing up logs the browser in,
-# so it is protected against a forged sign-up into someone else's account.
-@method_decorator(csrf_protect, name="dispatch")
+def _roles_check(attrs: dict, person: User | None = None) -> None:
+    roles = attrs.get("roles", person.roles if person else None)
+    name = attrs.get("name", person.name if person else "")
+    try:
+        roles_validate(roles, name=name)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.message_dict) from error
+
+
+def _roles_field(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices),
+        max_length=len(Role.choices),
+        help_text="What brings the person: practise, look_after, therapist; one or more.",
+        **kwargs,
+    )
+
+
+class SignUpInputSerializer(InputSerializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    time_zone = TimeZoneField()
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    roles = _roles_field(required=False, default=[Role.PRACTISE])
+    profession = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+    def validate_email(self, value: str) -> str:
+        return User.objects.normalize_email(value)
+
+    def validate(self, attrs):
+        _roles_check(attrs)
+        try:
+            validate_password(attrs["password"], User(email=attrs["email"]))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": list(error.messages)}) from error
+        return attrs
+
+
+class SignUpSentSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 class SignUpApi(APIView):
+    """Asks for an account; the email's link finishes it (SignUpConfirmApi, or the page)."""
+
     allows = Allow.ANYONE
 
-    class SignUpInputSerializer(InputSerializer):
-        email = serializers.EmailField(max_length=254)
-        password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
-        time_zone = TimeZoneField()
-        name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-        language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
-
-        def validate_email(self, value: str) -> str:
-            email = User.objects.normalize_email(value)
-            if User.objects.filter(email__iexact=email).exists():
-                raise serializers.ValidationError(_("An account with this email already exists."))
-            return email
-
-        def validate(self, attrs):
-            try:
-                validate_password(attrs["password"], User(email=attrs["email"]))
-            except DjangoValidationError as error:
-                raise serializers.ValidationError({"password": list(error.messages)}) from error
-            return attrs
-
-    @extend_schema(request=SignUpInputSerializer, responses={201: PersonSerializer})
+    @extend_schema(
+        request=SignUpInputSerializer,
+        responses={202: SignUpSentSerializer},
+        description="The answer is the same whether or not the address has an account: an "
+        "email goes to it either way, with the link that finishes the sign-up or, for an "
+        "address that has an account, a word to its owner.",
+    )
     def post(self, request):
-        serializer = self.SignUpInputSerializer(data=request.data)
+        serializer = SignUpInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_sign_up(**serializer.validated_data)
+        sign_up_request(links=sign_up_links(request, ""), **serializer.validated_data)
+        detail = _("We sent an email to %(email)s. Open the link in it to finish signing up.")
+        return Response(
+            {"detail": detail % {"email": serializer.validated_data["email"]}},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class SignUpConfirmSerializer(InputSerializer):
+    uid = serializers.CharField(max_length=50)
+    token = serializers.CharField(max_length=100)
+
+
+# Anonymous requests are not CSRF-checked by DRF; finishing a sign-up logs the browser in,
+# so it is protected against a forged log-in into someone else's account.
+@method_decorator(csrf_protect, name="dispatch")
+class SignUpConfirmApi(APIView):
+    allows = Allow.ANYONE
+
+    @extend_schema(request=SignUpConfirmSerializer, responses={200: PersonSerializer})
+    def post(self, request):
+        serializer = SignUpConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = sign_up_confirm(**serializer.validated_data)
+        if user is None:
+            raise serializers.ValidationError(
+                {"token": [_("This link no longer works: sign up again for a new one.")]}
+            )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return Response(PersonSerializer(user).data, status=status.HTTP_201_CREATED)
+        return Response(PersonSerializer(user).data)
 
 
 class MeApi(APIView):
@@ -100,6 +161,8 @@ class MeApi(APIView):
         paused_until = serializers.DateField(required=False, allow_null=True)
         discreet_notifications = serializers.BooleanField(required=False)
         language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+        roles = _roles_field(required=False)
+        profession = serializers.CharField(max_length=100, required=False, allow_blank=True)
         escalate_after = serializers.IntegerField(
             required=False, allow_null=True, min_value=ESCALATE_MIN, max_value=ESCALATE_MAX
         )
@@ -118,6 +181,7 @@ class MeApi(APIView):
                 raise serializers.ValidationError(
                     {field: _("Quiet hours need both a start and an end.")}
                 )
+            _roles_check(attrs, person)
             return attrs
 
     @extend_schema(responses=PersonSerializer)

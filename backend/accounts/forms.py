@@ -11,8 +11,10 @@ from backend.accounts.models import (
     ESCALATE_MAX,
     ESCALATE_MIN,
     ApiToken,
+    Role,
     User,
     paused_until_validate,
+    roles_validate,
 )
 from backend.accounts.services import (
     TooManyPasswordTries,
@@ -30,7 +32,27 @@ ESCALATE_WIDGET = forms.NumberInput(
 )
 
 
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("What brings you to Tonus?"))
+        kwargs.setdefault("help_text", _("Choose all that fit. You can change this later."))
+        super().__init__(choices=Role.choices, **kwargs)
+        self.error_messages["required"] = _("Choose at least one.")
+
+
+def _roles_check(form: forms.ModelForm, cleaned: dict) -> None:
+    if "roles" not in cleaned:
+        return  # already said what is wrong with it
+    try:
+        roles_validate(cleaned["roles"], name=cleaned.get("name", ""))
+    except forms.ValidationError as error:
+        form.add_error(None, error)
+
+
 class SignUpForm(forms.ModelForm):
+    roles = RolesField(initial=[Role.PRACTISE])
     password = forms.CharField(
         label=_("Password"),
         max_length=128,  # as the API takes
@@ -41,18 +63,32 @@ class SignUpForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["email", "password", "time_zone"]
-        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})}
-        help_texts = {"time_zone": _("Reminders arrive at this zone's local time.")}
+        fields = ["roles", "name", "profession", "email", "password", "time_zone"]
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+        labels = {"name": _("Your name")}
+        help_texts = {
+            "name": _("Shown to the people you share with. A therapist needs one."),
+            "profession": _("For therapists, optional: for example physiotherapist."),
+            "time_zone": _("Reminders arrive at this zone's local time."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model allows none (a child has no login); an account needs one.
+        self.fields["email"].required = True
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists."))
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def validate_unique(self):
+        """Not here: a taken address is answered as a new one is (sign_up_request)."""
 
     def clean(self):
         cleaned = super().clean()
+        _roles_check(self, cleaned)
         password = cleaned.get("password")
         if password:
             # Validated against the would-be person so similarity to the email is caught.
@@ -65,10 +101,14 @@ class SignUpForm(forms.ModelForm):
 
 
 class SettingsForm(forms.ModelForm):
+    roles = RolesField()
+
     class Meta:
         model = User
         fields = [
+            "roles",
             "name",
+            "profession",
             "language",
             "time_zone",
             "quiet_hours_start",
@@ -101,14 +141,20 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["roles"].initial = self.instance.roles
         # A form posted without it (an older page) keeps the language already chosen.
         self.fields["language"].required = False
+        # Likewise the roles, which older pages did not ask.
+        self.fields["roles"].required = False
         # Alerts are a therapist's: nobody else is offered them.
         if not self.instance.is_therapist:
             del self.fields["alerts_by_push"]
 
     def clean_language(self) -> str:
         return self.cleaned_data.get("language") or self.instance.language
+
+    def clean_roles(self) -> list[str]:
+        return self.cleaned_data.get("roles") or self.instance.roles
 
     def clean_paused_until(self):
         day = self.cleaned_data.get("paused_until")
@@ -121,6 +167,7 @@ class SettingsForm(forms.ModelForm):
         if (start is None) != (end is None):
             field = "quiet_hours_end" if end is None else "quiet_hours_start"
             self.add_error(field, _("Quiet hours need both a start and an end."))
+        _roles_check(self, cleaned)
         return cleaned
 
 

@@ -16,6 +16,30 @@ ESCALATE_MIN, ESCALATE_MAX = 30, 240
 ESCALATE_SUGGESTED = 60
 
 
+class Role(models.TextChoices):
+    """What brings a person to Tonus; one or more."""
+
+    PRACTISE = "practise", _("I practise myself")
+    LOOK_AFTER = "look_after", _("I look after someone")
+    THERAPIST = "therapist", _("I am a therapist")
+
+
+# Each role is kept as a flag on the person, so that a query can filter on it.
+ROLE_FIELDS = {
+    Role.PRACTISE: "practises",
+    Role.LOOK_AFTER: "looks_after",
+    Role.THERAPIST: "is_therapist",
+}
+
+
+def roles_validate(roles, *, name: str) -> None:
+    """At least one role; a therapist is shown to patients by a name, never by an address."""
+    if not roles:
+        raise ValidationError({"roles": _("Choose at least one.")})
+    if Role.THERAPIST in roles and not name.strip():
+        raise ValidationError({"name": _("Patients see this name: a therapist needs one.")})
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -105,6 +129,10 @@ class User(AbstractUser):
     @property
     def is_dependent(self) -> bool:
         return self.email is None
+
+    @property
+    def roles(self) -> list[str]:
+        return [role for role, field in ROLE_FIELDS.items() if getattr(self, field)]
 
     @property
     def display_name(self) -> str:

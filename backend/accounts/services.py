@@ -1,38 +1,43 @@
 """Writes about a person's own account."""
 
 import hashlib
-import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.cache import cache
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from webpush.models import SubscriptionInfo
 
-from backend.accounts.models import ApiToken, User
+from backend.accounts.models import ROLE_FIELDS, ApiToken, Role, User
 from backend.accounts.signals import reminder_times_changed
 
 
-@transaction.atomic
-def user_sign_up(
-    *,
-    email: str,
-    password: str,
-    time_zone: zoneinfo.ZoneInfo,
-    name: str = "",
-    language: str | None = None,
-) -> User:
-    """Create a person. Input is validated by the caller's form or serializer.
-
-    Without a language given, the one the sign-up page was shown in: the browser's.
-    """
+def _sign_up_fields(*, password: str, language=None, roles=(Role.PRACTISE,), **fields) -> dict:
+    """What a sign-up sets on the account. Without a language given, the one the sign-up
+    page was shown in: the browser's."""
     language = translation.get_supported_language_variant(language or translation.get_language())
-    return User.objects.create_user(
-        email=email, password=password, time_zone=time_zone, name=name, language=language
-    )
+    return {
+        "password": make_password(password),
+        "language": language,
+        **roles_fields(roles),
+        **fields,
+    }
+
+
+def roles_fields(roles: Iterable[str]) -> dict[str, bool]:
+    roles = set(roles)
+    return {field: role in roles for role, field in ROLE_FIELDS.items()}
 
 
 class TooManyPasswordTries(Exception):
@@ -55,15 +60,94 @@ def password_confirm(*, request, user: User, password: str) -> bool:
     return False
 
 
-PASSWORD_RESETS_PER_HOUR = 3
+# At most this many emails of one kind to one address an hour: no form can flood an inbox.
+EMAILS_PER_HOUR = 3
+
+
+def _email_allowed(*, kind: str, email: str) -> bool:
+    """Counted for any address, known or not, so the answer tells nothing about who has an
+    account."""
+    key = f"{kind}:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    cache.add(key, 0, timeout=60 * 60)
+    return cache.incr(key) <= EMAILS_PER_HOUR
 
 
 def password_reset_allowed(*, email: str) -> bool:
-    """Whether one more password-reset email may go to this address this hour. Counted for
-    any address, known or not, so the answer tells nothing about who has an account."""
-    key = "password-reset:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    cache.add(key, 0, timeout=60 * 60)
-    return cache.incr(key) <= PASSWORD_RESETS_PER_HOUR
+    return _email_allowed(kind="password-reset", email=email)
+
+
+class _SignUpLinks(PasswordResetTokenGenerator):
+    """The link that finishes a sign-up: it works once (activating the account changes the
+    hash) and stops working when a later sign-up for the address sets another password."""
+
+    key_salt = "backend.accounts.services.SignUpLinks"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{user.pk}{user.password}{user.is_active}{timestamp}{user.email}"
+
+
+sign_up_links = _SignUpLinks()
+
+
+@dataclass(frozen=True)
+class SignUpLinks:
+    """Where the emails send people: made by the caller, which knows the site's address."""
+
+    confirm: Callable[[str, str], str]  # (uid, token) -> the link that finishes a sign-up
+    log_in: str
+    password_reset: str
+
+
+@transaction.atomic
+def sign_up_request(*, links: SignUpLinks, email: str, password: str, **fields) -> None:
+    """Asks for an account: the answer is an email, whoever owns the address.
+
+    A new address gets an account that waits, inactive, for the link the email holds; asked
+    again, it takes the latest details and a new link. An address that has an account gets
+    an email saying someone tried to sign up with it. Either way the caller answers the same,
+    and the work is alike (one password hash, one email), so neither the page nor its timing
+    tells a stranger who uses Tonus.
+    """
+    existing = User.objects.select_for_update().filter(email__iexact=email).first()
+    if existing is not None and existing.is_active:
+        make_password(password)  # as long as making an account takes
+        if _email_allowed(kind="sign-up", email=email):
+            _mail(existing, "registration/sign_up_taken_email", {"links": links})
+        return
+    user = existing or User(email=email, is_active=False)
+    for name, value in _sign_up_fields(password=password, **fields).items():
+        setattr(user, name, value)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        return  # the same address, asked twice at once: the first one's email is on its way
+    if _email_allowed(kind="sign-up", email=email):
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        link = links.confirm(uid, sign_up_links.make_token(user))
+        _mail(user, "registration/sign_up_email", {"link": link})
+
+
+def _mail(user: User, template: str, context: dict) -> None:
+    with translation.override(user.language):
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context | {"user": user})
+    send_mail(subject, body, None, [user.email])
+
+
+def sign_up_confirm(*, uid: str, token: str) -> User | None:
+    """Activates the account the link was made for; None for a link that is not (or no
+    longer) good."""
+    try:
+        user_id = int(urlsafe_base64_decode(uid).decode())
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(id=user_id, is_active=False, email__isnull=False).first()
+    if user is None or not sign_up_links.check_token(user, token):
+        return None
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
 
 
 # Changing these moves the person's upcoming reminders.
@@ -73,6 +157,8 @@ SCHEDULE_FIELDS = {"time_zone", "quiet_hours_start", "quiet_hours_end"}
 @transaction.atomic
 def user_update(*, user: User, **fields) -> User:
     """Change profile and reminder preferences; input is validated by the caller."""
+    if "roles" in fields:
+        fields |= roles_fields(fields.pop("roles"))
     for name, value in fields.items():
         setattr(user, name, value)
     if fields:

@@ -5,6 +5,11 @@ from backend.accounts import views
 
 urlpatterns = [
     path("signup/", views.sign_up, name="signup"),
+    path(
+        "signup/confirm/<str:uid>/<str:token>/",
+        views.sign_up_confirm_page,
+        name="signup-confirm",
+    ),
     path("settings/", views.settings_page, name="settings"),
     path("delete/", views.account_delete_page, name="account-delete"),
     path("tokens/", views.token_new, name="token-new"),

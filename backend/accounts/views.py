@@ -17,12 +17,14 @@ from backend.accounts.forms import (
     SettingsForm,
     SignUpForm,
 )
-from backend.accounts.selectors import api_tokens_for_user
+from backend.accounts.links import sign_up_links
+from backend.accounts.selectors import api_tokens_for_user, first_page
 from backend.accounts.services import (
     account_delete,
     api_token_create,
     api_token_revoke,
-    user_sign_up,
+    sign_up_confirm,
+    sign_up_request,
     user_update,
 )
 from backend.shared.access import Allow, allows
@@ -63,14 +65,31 @@ def sign_up(request):
         return _go_on(next_url, "home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = user_sign_up(**form.cleaned_data)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        # Whoever came for something else (an invitation link) goes there; their own plan
-        # page still offers a first plan and the safety questions when they want them.
-        return _go_on(next_url, "plan-start")
+        sign_up_request(links=sign_up_links(request, next_url), **form.cleaned_data)
+        # The same page whether or not the address has an account (see sign_up_request).
+        context = {"email": form.cleaned_data["email"]}
+        return render(request, "registration/sign_up_sent.html", context)
     status = 400 if form.errors else 200
     context = {"form": form, "next": next_url}
     return render(request, "registration/sign_up.html", context, status=status)
+
+
+@allows(Allow.ANYONE)
+@require_http_methods(["GET", "POST"])
+def sign_up_confirm_page(request, uid: str, token: str):
+    """The email's link. Opening it asks for one tap: mail scanners that open links must not
+    use up a link that works once."""
+    next_url = _next_url(request)
+    if request.method == "POST":
+        user = sign_up_confirm(uid=uid, token=token)
+        if user is not None:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # Whoever came for something else (an invitation link) goes there; their own
+            # plan page still offers a first plan and the safety questions when they want.
+            return _go_on(next_url, first_page(user=user))
+        context = {"failed": True}
+        return render(request, "registration/sign_up_confirm.html", context, status=400)
+    return render(request, "registration/sign_up_confirm.html", {"next": next_url})
 
 
 @allows(Allow.LOGIN)

@@ -86,7 +86,9 @@ class DependentApi(APIView):
     class DependentInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=100)
         birth_year = _birth_year(required=False, allow_null=True)
-        time_zone = TimeZoneField()
+        time_zone = TimeZoneField(
+            required=False, help_text="The caregiver's own zone when not given."
+        )
         # Suggested for a child: on unless the caregiver says otherwise.
         escalate_after = _escalate_after(required=False, default=ESCALATE_SUGGESTED)
 

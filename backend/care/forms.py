@@ -30,9 +30,22 @@ class DependentForm(forms.ModelForm):
         }
         widgets = {"escalate_after": ESCALATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, caregiver: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
+        # A child lives where the caregiver does, most often: the caregiver's zone, said
+        # aloud, rather than UTC's 3 a.m. reminders. A caregiver who never chose one (UTC)
+        # gets the phone's, as sign-up does (the page's data-zone-prefill).
+        self.zone_from_phone = caregiver is not None and str(caregiver.time_zone) == "UTC"
+        if caregiver is not None and not self.is_bound and self.instance.pk is None:
+            zone = caregiver.time_zone
+            self.initial.setdefault("time_zone", zone)
+            self.fields["time_zone"].help_text = (
+                _("Set from this phone. Reminders arrive at this zone's local time.")
+                if self.zone_from_phone
+                else _("The same as yours, %(zone)s. Change it if they live in another zone.")
+                % {"zone": zone}
+            )
         if self.instance.pk is None:
             # Suggested for a child: someone hears when a reminder goes unanswered.
             self.fields["escalate_after"].initial = ESCALATE_SUGGESTED

@@ -20,14 +20,20 @@ def dependent_create(
     *,
     caregiver: User,
     name: str,
-    time_zone: zoneinfo.ZoneInfo,
+    time_zone: zoneinfo.ZoneInfo | None = None,
     birth_year: int | None = None,
     escalate_after: int | None = None,
 ) -> User:
-    """A person with no login (a child), managed by the caregiver who adds them."""
+    """A person with no login (a child), managed by the caregiver who adds them.
+
+    Unless told otherwise, they live in the caregiver's zone: never UTC's 3 a.m. reminders.
+    """
     # The child's calendar feed speaks the language of the family that adds them.
     person = User.objects.create_dependent(
-        name=name, time_zone=time_zone, birth_year=birth_year, language=caregiver.language
+        name=name,
+        time_zone=time_zone or caregiver.time_zone,
+        birth_year=birth_year,
+        language=caregiver.language,
     )
     if escalate_after is not None:
         User.objects.filter(id=person.id).update(escalate_after=escalate_after)

@@ -59,7 +59,7 @@ ACCESS_LOG_PAGE = 50
 @allows(Allow.LOGIN)
 @require_http_methods(["GET", "POST"])
 def care_page(request):
-    form = DependentForm(request.POST or None)
+    form = DependentForm(request.POST or None, caregiver=request.user)
     if request.method == "POST" and form.is_valid():
         person = dependent_create(caregiver=request.user, **form.cleaned_data)
         person_switch(request, person.id)
@@ -78,7 +78,7 @@ def _care_context(request, *, form=None, profile_form=None) -> dict:
     if profile_form is None and person.is_dependent and role == CAREGIVER:
         profile_form = DependentForm(instance=person, prefix="profile")
     return {
-        "form": form or DependentForm(),
+        "form": form or DependentForm(caregiver=request.user),
         "people": people_for(user=request.user),
         "managing": managing,
         "role": role,

@@ -185,7 +185,15 @@ if DEBUG:
 STATICI18N_ROOT = FRONTEND_DIR / "static"
 STATICI18N_PACKAGES = ["backend.web"]
 
+# Sign-up finishes by an emailed link: production sets an SMTP server (EMAIL_HOST ...).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# For the file backend, which the production smoke test reads its sign-up link from.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tonus <no-reply@tonus.localhost>")
 
 # Security. With DEBUG off these hold production to `manage.py check --deploy` with no warning.

@@ -13,6 +13,11 @@ from backend.reminders import views as reminders_views
 
 api_v1 = [
     path("accounts/signup/", accounts_api.SignUpApi.as_view(), name="api-signup"),
+    path(
+        "accounts/signup/confirm/",
+        accounts_api.SignUpConfirmApi.as_view(),
+        name="api-signup-confirm",
+    ),
     path("accounts/me/", accounts_api.MeApi.as_view(), name="api-me"),
     path("accounts/delete/", accounts_api.AccountDeleteApi.as_view(), name="api-account-delete"),
     path("accounts/tokens/", accounts_api.ApiTokenApi.as_view(), name="api-tokens"),

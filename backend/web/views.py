@@ -1,17 +1,20 @@
 import hashlib
 import json
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from backend.accounts.models import User
 from backend.care.access import acting_role, manages
+from backend.care.selectors import people_for
 from backend.checkins.selectors import unread_therapist_messages
 from backend.plans.models import Schedule
 from backend.reminders.messages import massage_text, stretch_text
@@ -62,23 +65,50 @@ def _shell() -> tuple[list[str], str]:
     return urls, _shell_version(urls)
 
 
-@allows(Allow.SUPPORT_ACTS)
-def home(request):
-    now = timezone.now()
-    today = [
+def _day_of(person, now):
+    """The person's today: each item with the words that say what it is."""
+    return [
         (
             item,
             massage_text(item.schedule.massage_plan)
             if item.schedule.kind == Schedule.Kind.MASSAGE
             else stretch_text(item.schedule.stretch_routine),
         )
-        for item in today_for(person=request.person, now=now)
+        for item in today_for(person=person, now=now)
     ]
-    upcoming = upcoming_reminders(user=request.person, now=now, days=7)[:6]
-    context = {"today": today, "upcoming": upcoming, "now": now}
+
+
+@dataclass(frozen=True)
+class PersonDay:
+    """One person a caregiver looks after, on the caregiver's home."""
+
+    person: User
+    day: list
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item, _detail in self.day if item.done)
+
+
+@allows(Allow.SUPPORT_ACTS)
+def home(request):
+    """Home fits the person: a patient's Today; a caregiver's people, each with their day; a
+    therapist's patients (the dashboard). Someone with several roles sees each part."""
+    now, user, person = timezone.now(), request.user, request.person
+    for_self = person.id == user.id
+    if for_self and user.is_therapist and not (user.practises or user.looks_after):
+        return redirect("patients")
+    context = {"now": now, "for_self": for_self}
+    if for_self and user.looks_after:
+        others = people_for(user=user)[1:]
+        context["people_days"] = [PersonDay(other, _day_of(other, now)) for other in others]
+    if not for_self or user.practises:
+        context["today"] = _day_of(person, now)
+        context["upcoming"] = upcoming_reminders(user=person, now=now, days=7)[:6]
+        context["shows_day"] = True
     # The card of notes and suggestions not yet read, for the person and their caregivers.
     if manages(acting_role(request)):
-        context["therapist_messages"] = unread_therapist_messages(person=request.person)
+        context["therapist_messages"] = unread_therapist_messages(person=person)
     return render(request, "web/home.html", context)
 
 

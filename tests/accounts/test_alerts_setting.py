@@ -5,11 +5,13 @@ SETTINGS = {"name": "", "language": "en", "time_zone": "Europe/Madrid"}
 
 @pytest.mark.django_db
 def test_a_therapist_turns_on_alerts_as_notifications(client, make_person):
-    therapist = make_person("t@example.com", is_therapist=True)
+    therapist = make_person("t@example.com", is_therapist=True, name="Ana Ruiz")
     client.force_login(therapist)
     assert "Alerts as notifications" in client.get("/accounts/settings/").content.decode()
 
-    response = client.post("/accounts/settings/", SETTINGS | {"alerts_by_push": "on"})
+    response = client.post(
+        "/accounts/settings/", SETTINGS | {"name": "Ana Ruiz", "alerts_by_push": "on"}
+    )
 
     assert response.status_code == 302
     therapist.refresh_from_db()

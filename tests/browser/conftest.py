@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import ARTIFACTS
+from tests.support.sign_up import sign_up_link
 
 # Playwright's sync API runs an event loop in the test thread, and Django refuses ORM calls
 # from such a thread. The tests read the database only between browser steps, never at the
@@ -173,6 +174,12 @@ class Phone:
         page.get_by_label("Email address", exact=True).fill(email)
         page.get_by_label("Password", exact=True).fill(password)
         page.get_by_role("button", name="Sign up", exact=True).tap()
+
+    def finish_sign_up(self, email: str) -> None:
+        """As the person does next: the link in the email, then the one tap it asks."""
+        expect(self.page.get_by_role("heading", level=1)).to_have_text("Check your email")
+        self.open(sign_up_link(email))
+        self.page.get_by_role("button", name="Start using Tonus").tap()
 
     def log_in(self, email: str, password: str) -> None:
         self.open("/accounts/login/")

@@ -276,6 +276,27 @@ VISITS = [
         steps=submit("Sign up", {"Email address": "not-an-email", "Password": "short"}),
         ready=".error",
     ),
+    Visit(
+        "sign-up-sent",
+        "accounts/signup/",
+        "/accounts/signup/",
+        steps=submit(
+            "Sign up",
+            {"Email address": "new@example.com", "Password": "calf-stretch-every-morning"},
+        ),
+    ),
+    Visit(
+        "finish-sign-up",
+        "accounts/signup/confirm/<str:uid>/<str:token>/",
+        "/accounts/signup/confirm/MQ/not-a-token/",
+        main=True,
+    ),
+    Visit(
+        "finish-sign-up-failed",
+        "accounts/signup/confirm/<str:uid>/<str:token>/",
+        "/accounts/signup/confirm/MQ/not-a-token/",
+        steps=tap("Start using Tonus"),
+    ),
     Visit("password-reset", "accounts/password_reset/", "/accounts/password_reset/"),
     Visit("password-reset-sent", "accounts/password_reset/done/", "/accounts/password_reset/done/"),
     Visit("new-password", "accounts/reset/<uidb64>/<token>/", "/accounts/reset/{reset}/"),

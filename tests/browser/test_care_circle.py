@@ -21,7 +21,7 @@ def log_out(page) -> None:
 def invite(phone, role: str) -> str:
     page = phone.page
     page.get_by_role("link", name="Tonus", exact=True).tap()
-    page.get_by_role("link", name="People you look after").tap()
+    page.get_by_role("link", name="People and sharing").tap()
     page.get_by_role("button", name=f"Invite a {role}").tap()
     code = page.locator("#invitation-code").inner_text()
     phone.screenshot(f"invite-{role}")
@@ -30,7 +30,7 @@ def invite(phone, role: str) -> str:
 
 def join(phone, code: str) -> None:
     page = phone.page
-    page.get_by_role("link", name="People you look after").tap()
+    page.get_by_role("link", name="People and sharing").tap()
     page.get_by_role("link", name="Join with a code").tap()
     page.get_by_label("Invitation code").fill(code)
     page.get_by_role("button", name="Join").tap()
@@ -46,7 +46,7 @@ def test_a_caregiver_shares_a_childs_plan_with_a_parent_and_a_therapist_then_rev
 
     # A parent adds a child with no phone of their own, and plans daily stretches for her.
     phone.log_in(parent.email, PASSWORD)
-    page.get_by_role("link", name="People you look after").tap()
+    page.get_by_role("link", name="People and sharing").tap()
     page.get_by_label("Their name").fill("Emily")
     page.get_by_label("Birth year").fill("2018")
     page.get_by_label("Time zone").select_option("Europe/London")
@@ -94,7 +94,7 @@ def test_a_caregiver_shares_a_childs_plan_with_a_parent_and_a_therapist_then_rev
 
     # The first parent invites a therapist, who sees Emily with adherence and the flag.
     phone.log_in(parent.email, PASSWORD)
-    page.get_by_role("link", name="People you look after").tap()
+    page.get_by_role("link", name="People and sharing").tap()
     page.get_by_role("button", name="Emily").tap()
     therapist_code = invite(phone, "therapist")
     log_out(page)
@@ -113,9 +113,9 @@ def test_a_caregiver_shares_a_childs_plan_with_a_parent_and_a_therapist_then_rev
 
     # The parent removes the therapist's access; the dashboard no longer shows Emily.
     phone.log_in(parent.email, PASSWORD)
-    page.get_by_role("link", name="People you look after").tap()
+    page.get_by_role("link", name="People and sharing").tap()
     page.get_by_role("button", name="Emily").tap()
-    page.get_by_role("link", name="People you look after").tap()
+    page.get_by_role("link", name="People and sharing").tap()
     expect(page.locator("details", has_text="Who looked, and when")).to_be_visible()
     page.get_by_role("button", name="Remove therapist's access").tap()
     expect(page.locator(".messages")).to_contain_text("Access removed")

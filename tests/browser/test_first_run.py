@@ -33,6 +33,7 @@ def test_a_new_person_signs_up_turns_on_reminders_and_sees_the_test_notification
     expect(page.get_by_label("Time zone", exact=True)).to_have_value("America/New_York")
     phone.screenshot("sign-up")
     phone.sign_up(NEW_PERSON, STRONG_PASSWORD)
+    phone.finish_sign_up(NEW_PERSON)
 
     # Onboarding: the suggested first plan is filled in; five safety answers and one tap.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your first plan")

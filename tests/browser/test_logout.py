@@ -91,7 +91,7 @@ def test_after_switching_to_a_child_neither_back_nor_offline_shows_the_parents_d
 
     phone.open("/care/")
     page.get_by_role("button", name="Emily").tap()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Emily's plan")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Emily's day")
     page.go_back()  # the people page
     page.go_back()  # the plan page: now Emily's, asked again
 

@@ -215,15 +215,25 @@ API = [
     # The check-ins for a clinic's system: the circle reads, a therapist's look is logged.
     Op("GET", "/api/v1/export/fhir/", read(200)),
     Op("GET", "/api/v1/export/fhir/", read(200), {"month": "2026-11"}),
+    # The same answer for any address, whoever asks: an email says the rest.
     Op(
         "POST",
         "/api/v1/accounts/signup/",
-        everyone(201, anonymous=201),
+        everyone(202, anonymous=202),
         {
             "email": "new@example.com",
             "password": "calf-stretch-every-morning",
             "time_zone": "Europe/Madrid",
         },
+        acting=False,
+        subjects=("patient",),
+    ),
+    # A link that is not good is refused alike, whoever sends it.
+    Op(
+        "POST",
+        "/api/v1/accounts/signup/confirm/",
+        everyone(400, anonymous=400),
+        {"uid": "MQ", "token": "not-a-token"},
         acting=False,
         subjects=("patient",),
     ),
@@ -383,6 +393,20 @@ PAGES = [
     ),
     page(
         "GET", "accounts/signup/", everyone(302, anonymous=200), acting=False, subjects=("patient",)
+    ),
+    page(
+        "GET",
+        "accounts/signup/confirm/<str:uid>/<str:token>/",
+        everyone(200, anonymous=200),
+        acting=False,
+        subjects=("patient",),
+    ),
+    page(
+        "POST",
+        "accounts/signup/confirm/<str:uid>/<str:token>/",
+        everyone(400, anonymous=400),
+        acting=False,
+        subjects=("patient",),
     ),
     page(
         "GET",
@@ -903,8 +927,9 @@ def token_expected(op: Op, subject: str, scope: str) -> dict:
     one (the anonymous row) is answered 401."""
     if (op.method, op.path) == ("POST", "/api/v1/reminders/action/"):
         return op.expected(subject)  # the signed reminder token is the key; no login is read
-    if (op.method, op.path) == ("POST", "/api/v1/accounts/signup/"):
-        # Signing up logs a browser in, so it asks for the CSRF token a script does not have.
+    if (op.method, op.path) == ("POST", "/api/v1/accounts/signup/confirm/"):
+        # Finishing a sign-up logs a browser in, so it asks for the CSRF token a script does
+        # not have.
         return dict.fromkeys(op.expected(subject), 403)
     expected = {}
     for role, status in op.expected(subject).items():

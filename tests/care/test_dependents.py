@@ -108,7 +108,7 @@ def test_the_switcher_makes_every_page_about_the_child(client, person, child, ou
     home = client.get("/").content.decode()
 
     assert "Managing <strong>Emily</strong>" in home
-    assert "<h1>Emily's plan</h1>" in home
+    assert "<h1>Emily's day</h1>" in home
     client.force_login(outsider)
     assert client.post(f"/care/switch/{child.id}/").status_code == 404
 

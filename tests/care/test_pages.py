@@ -10,6 +10,7 @@ from django.utils import timezone
 from backend.care.models import CareRelation, Invitation, TherapistAccess
 from backend.care.services import dependent_create
 from backend.checkins.services import checkin_create
+from tests.support.sign_up import sign_up_finish
 
 
 def code_from(response) -> str:
@@ -147,9 +148,12 @@ def test_a_new_caregiver_from_an_invitation_link_signs_up_and_joins_with_a_tap(c
             "email": "grandma@example.com",
             "password": "hamstring-hold-thirty-seconds",
             "time_zone": "Europe/London",
+            "roles": ["look_after"],
             "next": next_url,
         },
     )
+    assert signed_up.status_code == 200
+    signed_up = sign_up_finish(client, "grandma@example.com")
 
     assert signed_up.status_code == 302 and signed_up["Location"] == f"/care/join/?code={code}"
     opened = client.get(signed_up["Location"])

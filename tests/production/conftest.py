@@ -214,6 +214,9 @@ def production(tmp_path_factory) -> Iterator[Production]:
         "CELERY_BROKER_URL": redis_server.url,
         "CACHE_URL": redis_server.url.rsplit("/", 1)[0] + "/1",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Sign-up links are read from the files the mail backend writes.
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(logs / "mail"),
         "CSRF_TRUSTED_ORIGINS": url,
         "PORT": str(port),
         # TLS straight from gunicorn stands in for the proxy in front of it.

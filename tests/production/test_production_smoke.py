@@ -5,9 +5,11 @@ commands (gunicorn with backend/config/gunicorn.py, the dispatcher worker, the s
 beat), PostgreSQL and a Redis server of its own, and the local push receiver.
 """
 
+import re
 import time
 import zoneinfo
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -57,6 +59,14 @@ def _next_minute_at_least(seconds: int, zone: zoneinfo.ZoneInfo) -> datetime:
     return soon.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
+def _sign_up_link(mail_dir: str) -> str:
+    for message in sorted(Path(mail_dir).glob("*.log")):
+        found = re.search(r"https?://\S+/accounts/signup/confirm/\S+/", message.read_text())
+        if found:
+            return found.group()
+    raise AssertionError(f"no sign-up link in {mail_dir}")
+
+
 def test_a_person_signs_up_subscribes_and_their_reminder_arrives(running):
     production = running
     chicago = zoneinfo.ZoneInfo("America/Chicago")
@@ -72,8 +82,13 @@ def test_a_person_signs_up_subscribes_and_their_reminder_arrives(running):
             "time_zone": "America/Chicago",
         },
     )
-    assert signed_up.status_code == 201, signed_up.text
-    assert "secure" in signed_up.headers["Set-Cookie"].lower()
+    assert signed_up.status_code == 202, signed_up.text
+    uid, token = _sign_up_link(production.env["EMAIL_FILE_PATH"]).strip("/").split("/")[-2:]
+    confirmed = client.post(
+        f"{production.url}/api/v1/accounts/signup/confirm/", json={"uid": uid, "token": token}
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    assert "secure" in confirmed.headers["Set-Cookie"].lower()
     # Log-in rotates the CSRF token.
     client.headers["X-CSRFToken"] = client.cookies["csrftoken"]
 

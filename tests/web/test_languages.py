@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from backend.checkins.services import checkin_create
@@ -14,6 +15,7 @@ from backend.plans.services import stretch_routine_save
 from backend.reminders.messages import reminder_payload
 from backend.reminders.models import Delivery, Occurrence
 from tests.reminders.test_dispatch import CALF
+from tests.support.sign_up import sign_up_finish
 
 pytestmark = pytest.mark.django_db
 
@@ -132,12 +134,19 @@ def test_a_person_chooses_spanish_on_the_settings_page(client, person):
 
 
 def test_signing_up_from_a_spanish_browser_keeps_spanish(client):
-    response = client.post(
+    client.post(
         "/accounts/signup/",
-        {"email": "nuevo@example.com", "password": "estiramientos-cada-dia", "time_zone": "UTC"},
+        {
+            "email": "nuevo@example.com",
+            "password": "estiramientos-cada-dia",
+            "time_zone": "UTC",
+            "roles": ["practise"],
+        },
         HTTP_ACCEPT_LANGUAGE="es",
-        follow=True,
     )
+    assert "Abre el enlace" in mail.outbox[-1].body  # the email, in Spanish too
+    finished = sign_up_finish(client, "nuevo@example.com")
+    response = client.get(finished["Location"])
 
     assert "Tu primer plan" in text_of(response)  # onboarding, in Spanish
     assert response.context["user"].language == "es"
