@@ -1,12 +1,15 @@
 """Each of the three people Tonus serves, on a phone, from sign-up to their home and their
 main task: a patient checks in, a caregiver sees a child's day, a therapist their patients."""
 
+import uuid
+
 import pytest
 from playwright.sync_api import expect
 
 from backend.accounts.models import User
 from backend.care.services import invitation_create
 from backend.checkins.models import CheckIn
+from backend.checkins.services import checkin_create
 from backend.plans.models import SafetyScreen
 from tests.browser.test_checkin import check_in_three_taps
 
@@ -97,3 +100,14 @@ def test_a_therapist_signs_up_joins_a_patient_and_sees_them_on_their_dashboard(
     page.get_by_role("button", name="Back to me").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your patients")
     assert User.objects.get(email="ana@example.com").roles == ["therapist"]
+
+    # Sam logs a painful day; the alert tops the dashboard, and the therapist resolves it.
+    checkin_create(person=patient, idempotency_key=uuid.uuid4(), tone=3, pain=8, ease=3)
+    page.reload()
+    expect(page.locator("#alerts")).to_contain_text("Sam: Pain 7 or more (pain 8)")
+    page.locator("#alerts").get_by_role("button", name="Open and resolve").tap()
+    page.get_by_label("Why it is resolved").fill("Called: a bad night, plan unchanged.")
+    page.get_by_role("button", name="Resolve").tap()
+    expect(page.locator("#alerts")).to_have_count(0)
+    expect(page.locator("#resolved-alerts")).to_contain_text("Resolved by Ana Ruiz on")
+    phone.screenshot("therapist-alert-resolved")
