@@ -76,7 +76,7 @@ def password_reset_allowed(*, email: str) -> bool:
     return _email_allowed(kind="password-reset", email=email)
 
 
-class _SignUpLinks(PasswordResetTokenGenerator):
+class _SignUpTokens(PasswordResetTokenGenerator):
     """The link that finishes a sign-up: it works once (activating the account changes the
     hash) and stops working when a later sign-up for the address sets another password."""
 
@@ -86,7 +86,7 @@ class _SignUpLinks(PasswordResetTokenGenerator):
         return f"{user.pk}{user.password}{user.is_active}{timestamp}{user.email}"
 
 
-sign_up_links = _SignUpLinks()
+_sign_up_tokens = _SignUpTokens()
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def sign_up_request(*, links: SignUpLinks, email: str, password: str, **fields) 
         return  # the same address, asked twice at once: the first one's email is on its way
     if _email_allowed(kind="sign-up", email=email):
         uid = urlsafe_base64_encode(force_bytes(user.pk))
-        link = links.confirm(uid, sign_up_links.make_token(user))
+        link = links.confirm(uid, _sign_up_tokens.make_token(user))
         _mail(user, "registration/sign_up_email", {"link": link})
 
 
@@ -143,7 +143,7 @@ def sign_up_confirm(*, uid: str, token: str) -> User | None:
     except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
         return None
     user = User.objects.filter(id=user_id, is_active=False, email__isnull=False).first()
-    if user is None or not sign_up_links.check_token(user, token):
+    if user is None or not _sign_up_tokens.check_token(user, token):
         return None
     user.is_active = True
     user.save(update_fields=["is_active"])
