@@ -7,7 +7,7 @@ from backend.accounts.services import SignUpLinks
 
 
 def sign_up_links(request, next_url: str) -> SignUpLinks:
-    """The emails' links, on the address the person signed up at."""
+    """The confirm link carries `next` (an invitation's join page, say) through the email."""
     query = "?" + urlencode({"next": next_url}) if next_url else ""
 
     def confirm(uid: str, token: str) -> str:
