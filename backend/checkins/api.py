@@ -77,7 +77,9 @@ class NoteSerializer(InputSerializer):
     text = serializers.CharField(max_length=1000)
     created_at = serializers.DateTimeField(read_only=True)
     read_at = serializers.DateTimeField(
-        read_only=True, help_text="When the person or a caregiver first opened it; null: unread."
+        read_only=True,
+        allow_null=True,
+        help_text="When the person or a caregiver first opened it; null: unread.",
     )
 
 

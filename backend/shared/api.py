@@ -132,6 +132,10 @@ class ApiSchema(AutoSchema):
             )
         if signed_in:
             responses["404"] = NOT_FOUND
+        # Any operation: DRF's content negotiation refuses an Accept header it cannot meet.
+        responses["406"] = OpenApiResponse(
+            _DETAIL, description="The Accept header allows no type this operation answers."
+        )
         if self.method in ("POST", "PUT", "PATCH") and has_input:
             responses["413"] = OpenApiResponse(_DETAIL, description="The body is too large.")
             responses["415"] = OpenApiResponse(_DETAIL, description="Unsupported media type.")

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 
 from backend.accounts.models import User
 from backend.accounts.services import api_token_create
-from backend.care.models import TherapistAccess
+from backend.care.models import SupportRelation, TherapistAccess
 from backend.care.services import dependent_create, invitation_create
 from backend.checkins.services import alert_raise, checkin_create, note_add
 from backend.plans.models import Schedule
@@ -51,7 +51,7 @@ def _fill(subject: User, therapist: User) -> dict:
     checkin = checkin_create(
         person=subject, idempotency_key=uuid.uuid4(), tone=2, pain=5, ease=5, notes="Stiff"
     ).checkin
-    note_add(checkin=checkin, author=therapist, text="Keep the stretches slow.")
+    note = note_add(checkin=checkin, author=therapist, text="Keep the stretches slow.")
     flag = alert_raise(person=subject, kind="pain", checkin=checkin)
     proposal = proposal_create(person=subject, therapist=therapist, message="Try 20 minutes")
     invitation, _code = invitation_create(person=subject, role="caregiver", created_by=subject)
@@ -68,6 +68,7 @@ def _fill(subject: User, therapist: User) -> dict:
     TherapistAccess.objects.create(therapist=therapist, person=subject)
     return {
         "checkin_id": checkin.id,
+        "note_id": note.id,
         "flag_id": flag.id,
         "proposal_id": proposal.id,
         "invitation_id": invitation.id,
@@ -101,5 +102,14 @@ def household_build(make_person, receiver) -> Household:
     token, _secret = api_token_create(
         user=parent, name="Clinic system", scope="read", expires_in_days=30
     )
-    ids |= {"person_id": child.id, "device_id": device.id, "token_id": token.id}
+    # The parent's circle: a support person of their own, and the child's caregiver is them.
+    supporter = make_person("support@example.com", name="Jo")
+    SupportRelation.objects.create(supporter=supporter, person=parent)
+    ids |= {
+        "person_id": child.id,
+        "device_id": device.id,
+        "token_id": token.id,
+        "caregiver_id": parent.id,
+        "supporter_id": supporter.id,
+    }
     return Household(parent=parent, child=child, therapist=therapist, ids=ids, child_ids=child_ids)
