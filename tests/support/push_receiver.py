@@ -239,6 +239,11 @@ class PushReceiver:
             self._subscriptions[token] = subscription
         return subscription
 
+    def endpoints(self) -> set[str]:
+        """Every subscription's endpoint so far."""
+        with self._lock:
+            return {subscription.endpoint for subscription in self._subscriptions.values()}
+
     def forget(self, subscription: Subscription, *, entirely: bool = False) -> None:
         """Expire a subscription: later posts to it get 410 Gone (RFC 8030 section 7.3), or
         404 Not Found when the service forgot it `entirely`."""
