@@ -8,15 +8,12 @@ screen may show, in the language of whoever holds the phone, and waits out their
 import logging
 from datetime import datetime
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from webpush.models import SubscriptionInfo
 
 from backend.accounts.models import User
 from backend.plans.occurrences import Rule, due_at
 from backend.plans.selectors import quiet_hours_of
-from backend.reminders.push import Device, DeviceGone, push_send
 from backend.reminders.selectors import devices_for_person
 
 logger = logging.getLogger(__name__)
@@ -55,26 +52,6 @@ def notice_not_before(*, recipient: User, now: datetime) -> datetime:
     local = now.astimezone(recipient.time_zone)
     rule = Rule(at=local.time().replace(tzinfo=None), zone=recipient.time_zone, quiet=quiet)
     return max(now, due_at(rule, local.date()))
-
-
-def notice_push(*, subscription_id: int, payload: dict) -> None:
-    """Send one notice to one device; forget the device if its push service says it is gone.
-
-    Raises PushError for the task to decide on retrying.
-    """
-    subscription = SubscriptionInfo.objects.filter(id=subscription_id).first()
-    if subscription is None:
-        return
-    device = Device(
-        endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth
-    )
-    try:
-        push_send(device=device, payload=payload, ttl=settings.PUSH_TTL_SECONDS)
-    except DeviceGone:
-        subscription.delete()
-        logger.info("device %s is gone at its push service, removed", subscription_id)
-        return
-    logger.info("notice %s sent to device %s", payload.get("tag"), subscription_id)
 
 
 def seconds_until(when: datetime, now: datetime | None = None) -> float:

@@ -64,8 +64,9 @@ def device_rename(*, subscription: SubscriptionInfo, name: str) -> DeviceInfo:
     return info
 
 
-def reminder_test_push(*, subscription_id: int, payload: dict) -> None:
-    """Send one message to one device; forget the device if its push service says it is gone.
+def device_push(*, subscription_id: int, payload: dict) -> None:
+    """Send one message to one device, outside the reminder ledger (the test reminder, a
+    notice); forget the device if its push service says it is gone.
 
     Raises PushError for the caller (a Celery task) to decide on retrying.
     """
@@ -82,7 +83,7 @@ def reminder_test_push(*, subscription_id: int, payload: dict) -> None:
         subscription.delete()
         logger.info("device %s is gone at its push service, removed", subscription_id)
         return
-    logger.info("push sent to device %s", subscription_id)
+    logger.info("push %s sent to device %s", payload.get("tag"), subscription_id)
 
 
 def reminder_test_payload() -> dict:

@@ -17,12 +17,11 @@ from backend.reminders.notices import (
     notice_devices,
     notice_not_before,
     notice_payload,
-    notice_push,
     seconds_until,
 )
 from backend.reminders.push import PushError
 from backend.reminders.selectors import devices_for_person
-from backend.reminders.services import reminder_test_payload, reminder_test_push
+from backend.reminders.services import device_push, reminder_test_payload
 from backend.shared.batches import chunks
 
 MAX_RETRIES = 5
@@ -85,19 +84,21 @@ def deliver(delivery_ids: list[int]) -> None:
         deliveries_queue(ids, countdown=countdown)
 
 
+def _retry_or_raise(task, exc: PushError) -> None:
+    """Only a failure that another try can mend is retried; a rejected message never loops."""
+    if exc.permanent:
+        raise exc
+    countdown = exc.retry_after if exc.retry_after is not None else 2 ** (task.request.retries + 1)
+    raise task.retry(exc=exc, countdown=countdown) from exc
+
+
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def reminder_test_send(self, subscription_id: int, payload: dict) -> None:
     """The test reminder: one message to one device, outside the reminder ledger."""
     try:
-        reminder_test_push(subscription_id=subscription_id, payload=payload)
+        device_push(subscription_id=subscription_id, payload=payload)
     except PushError as exc:
-        # Only a failure that another try can mend is retried; a rejected message never loops.
-        if exc.permanent:
-            raise
-        countdown = (
-            exc.retry_after if exc.retry_after is not None else 2 ** (self.request.retries + 1)
-        )
-        raise self.retry(exc=exc, countdown=countdown) from exc
+        _retry_or_raise(self, exc)
 
 
 def notice_queue(
@@ -124,11 +125,6 @@ def notice_send(self, subscription_id: int, payload: dict, not_before: str) -> N
         )
         return
     try:
-        notice_push(subscription_id=subscription_id, payload=payload)
+        device_push(subscription_id=subscription_id, payload=payload)
     except PushError as exc:
-        if exc.permanent:
-            raise
-        countdown = (
-            exc.retry_after if exc.retry_after is not None else 2 ** (self.request.retries + 1)
-        )
-        raise self.retry(exc=exc, countdown=countdown) from exc
+        _retry_or_raise(self, exc)

@@ -15,9 +15,9 @@ from backend.reminders.delivery import deliveries_send
 from backend.reminders.models import Delivery, Occurrence
 from backend.reminders.push import PushError, _PublicOnlyResolver
 from backend.reminders.services import (
+    device_push,
     device_subscribe,
     reminder_test_payload,
-    reminder_test_push,
 )
 from backend.reminders.tasks import send_occurrences
 
@@ -226,7 +226,7 @@ def test_the_test_reminder_is_not_sent_to_a_private_address_either(person, recei
     )
 
     with PUBLIC_ONLY, pytest.raises(PushError) as refused:
-        reminder_test_push(subscription_id=device.id, payload=reminder_test_payload())
+        device_push(subscription_id=device.id, payload=reminder_test_payload())
 
     assert refused.value.permanent  # the task gives up rather than retrying
     assert (receiver.messages, receiver.rejections) == ([], [])
