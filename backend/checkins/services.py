@@ -19,6 +19,7 @@ from backend.reminders.models import Occurrence
 from backend.reminders.notices import ALERT, NOTE
 from backend.reminders.services import occurrence_done
 from backend.reminders.tasks import notice_queue
+from backend.shared.reads import first_read
 
 OVERSTIMULATION_ADVICE = [
     _("Next time, use lighter pressure."),
@@ -117,12 +118,7 @@ def note_add(*, checkin: CheckIn, author: User, text: str) -> Note:
 
 
 def note_read(*, note: Note, by: User, now: datetime | None = None) -> Note:
-    """The first time the person or a caregiver opens it; later opens change nothing."""
-    Note.objects.filter(id=note.id, read_at__isnull=True).update(
-        read_at=now or timezone.now(), read_by=by
-    )
-    note.refresh_from_db()
-    return note
+    return first_read(note, by=by, now=now)
 
 
 def therapist_message_notify(*, person: User, tag: str) -> None:

@@ -22,6 +22,7 @@ from backend.plans.models import (
 from backend.plans.occurrences import first_after
 from backend.plans.selectors import safety_screen_latest, schedule_rule
 from backend.plans.signals import proposal_made
+from backend.shared.reads import first_read
 
 # Clinical guidance: start short to gauge tolerance.
 FIRST_SESSION_MINUTES = (15, 20)
@@ -194,12 +195,7 @@ def proposal_create(
 
 
 def proposal_read(*, proposal: Proposal, by: User, now: datetime | None = None) -> Proposal:
-    """The first time the person or a caregiver opens it; later opens change nothing."""
-    Proposal.objects.filter(id=proposal.id, read_at__isnull=True).update(
-        read_at=now or timezone.now(), read_by=by
-    )
-    proposal.refresh_from_db()
-    return proposal
+    return first_read(proposal, by=by, now=now)
 
 
 @transaction.atomic
