@@ -14,5 +14,7 @@ urlpatterns = [
         views.therapist_message_read,
         name="therapist-message-read",
     ),
+    path("import/", views.import_page, name="checkins-import"),
+    path("import/<int:import_id>/", views.import_status_page, name="checkins-import-status"),
     path("baseline/reset/", views.baseline_reset_page, name="baseline-reset"),
 ]
