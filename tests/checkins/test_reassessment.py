@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backend.checkins.reassessment import is_due, next_window, reassess
+from backend.checkins.reassessment import is_due, next_window, reassess, window_opened
 
 START = date(2027, 1, 4)
 TONE = {"0": 0, "1": 1, "1+": 2, "2": 3, "3": 4, "4": 5}
@@ -93,3 +93,15 @@ def test_between_windows_the_card_says_when_the_next_one_opens():
     assert card(35).next_due_on is None
     assert card(50).next_due_on == START + timedelta(days=70)
     assert card(90).next_due_on == START + timedelta(days=98)
+
+
+@given(st.integers(min_value=0, max_value=1500))
+def test_a_goal_rating_belongs_to_the_window_open_now_or_else_the_latest(days):
+    opened = window_opened(days)
+
+    if days < 28:
+        assert opened is None
+        return
+    assert opened <= days
+    assert is_due(opened) and not is_due(opened - 1)  # the first day of a window
+    assert not any(is_due(d) and not is_due(d - 1) for d in range(opened + 1, days + 1))
