@@ -186,12 +186,22 @@ class BaselineResetApi(APIView):
 class ReassessmentSerializer(serializers.Serializer):
     due = serializers.BooleanField(help_text="The card is shown now.")
     days = serializers.IntegerField(help_text="Days since the baseline.")
-    status = serializers.ChoiceField(choices=["too_early", "no_data", "working", "not_yet"])
+    status = serializers.ChoiceField(
+        choices=["too_early", "not_enough", "working", "not_yet"],
+        help_text="not_enough: fewer than 3 check-ins in the last 14 days or in the first week.",
+    )
     tone_met = serializers.BooleanField(allow_null=True)
     pain_met = serializers.BooleanField(allow_null=True)
-    latest_tone = ToneField(allow_null=True)
-    baseline_pain = serializers.IntegerField(allow_null=True)
-    latest_pain = serializers.IntegerField(allow_null=True)
+    latest_tone = ToneField(
+        allow_null=True,
+        help_text="Median grade of the last 14 days (the higher middle grade when even).",
+    )
+    baseline_pain = serializers.FloatField(
+        allow_null=True, help_text="Median pain of the 7 days from the baseline check-in."
+    )
+    latest_pain = serializers.FloatField(
+        allow_null=True, help_text="Median pain of the last 14 days, up to today."
+    )
     pain_change = serializers.FloatField(allow_null=True, help_text="-0.4: 40% below baseline.")
     next_due_on = serializers.DateField(
         allow_null=True,
@@ -200,6 +210,8 @@ class ReassessmentSerializer(serializers.Serializer):
     latest_days = serializers.IntegerField(
         allow_null=True, help_text="Days from the baseline to the latest check-in."
     )
+    recent_count = serializers.IntegerField(help_text="Check-ins in the last 14 days.")
+    baseline_count = serializers.IntegerField(help_text="Check-ins in the baseline week.")
 
 
 class PointSerializer(serializers.Serializer):
