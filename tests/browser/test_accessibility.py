@@ -515,6 +515,7 @@ NOT_PAGES = {
     "care/profile/delete/": "POST only, then the care page",
     "checkins/<int:checkin_id>/notes/": "POST only, then the trend",
     "checkins/baseline/reset/": "POST only, then the trend",
+    "checkins/overstimulation/dismiss/": "POST only, then the trend",
     "checkins/messages/<str:kind>/<int:message_id>/read/": "POST only, then Home or the message",
     "devices/<int:device_id>/": "POST only, then the devices page",
     "calendar/<str:token>.ics": "an iCalendar feed",
