@@ -24,11 +24,14 @@ from backend.care.models import AccessLogEntry
 from backend.checkins.api import CheckInApi
 from backend.checkins.export import checkins_to_csv
 from backend.checkins.forms import CheckInForm
+from backend.checkins.models import CheckInImport
 from backend.checkins.services import checkin_create, note_add
+from backend.goals.services import goal_create
 from backend.plans.services import StretchInput, proposal_create, stretch_routine_save
 from backend.reminders.services import device_rename
 from tests.conftest import PASSWORD
 from tests.support.household import Household, household_build
+from tests.support.imports import import_csv
 from tests.support.plans import MASSAGE_FORM, NO, STRETCH_FORM, massage_plan, stretch_routine
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +46,10 @@ BAD_ZONES = [
     "UTC\x00",
     "Europe/" + "x" * 300,
 ]
-DATA_APPS = {"accounts", "plans", "reminders", "checkins", "care", "webpush"}
-# Written on purpose by a therapist's request, whatever its input: the access log.
-AUDIT = {AccessLogEntry}
+DATA_APPS = {"accounts", "plans", "reminders", "checkins", "care", "goals", "webpush"}
+# Written on purpose whatever the input: the access log (by a therapist's request), and the
+# record of an import, which says which lines failed.
+AUDIT = {AccessLogEntry, CheckInImport}
 
 
 def _rows() -> dict:
@@ -458,6 +462,42 @@ WRITES = [
     ),
 ]
 
+WRITES += [
+    Write(
+        "goal added",
+        "post",
+        "/api/v1/goals/",
+        lambda h, r: {"text": "Climb stairs"},
+        (
+            ("text too long", {"text": too_long(120)}, "text"),
+            ("text empty", {"text": ""}, "text"),
+            ("text a list", {"text": ["Climb stairs"]}, "text"),
+        ),
+    ),
+    Write(
+        "goal changed",
+        "patch",
+        "/api/v1/goals/{goal_id}/",
+        lambda h, r: {"text": "Put on both shoes"},
+        (
+            ("text too long", {"text": too_long(120)}, "text"),
+            ("status unknown", {"status": "forgotten"}, "status"),
+        ),
+    ),
+    Write(
+        "goal rated",
+        "post",
+        "/api/v1/goals/{goal_id}/ratings/",
+        lambda h, r: {"score": 1},
+        (
+            ("score above +2", {"score": 3}, "score"),
+            ("score below -2", {"score": -3}, "score"),
+            ("score a word", {"score": "great"}, "score"),
+            ("score a fraction", {"score": 1.5}, "score"),
+        ),
+    ),
+]
+
 # Every write also refuses a field it does not take, and a body that is not an object.
 COMMON = (
     ("field unknown", {"colour": "red"}, "colour"),
@@ -574,21 +614,31 @@ def test_a_body_nested_too_deeply_is_refused(household, who, path, depth):
     assert _rows() == before
 
 
-def test_a_check_in_file_with_one_bad_row_stores_none_of_it(household):
+@pytest.mark.django_db(transaction=True)
+def test_a_check_in_file_with_one_bad_row_stores_none_of_it(household, bulk_worker):
     client = _client(household, "parent")
     rows = checkins_to_csv(household.parent.checkins.all()).splitlines()
     good = rows[1].replace(rows[1].split(",")[0], str(uuid.uuid4()))
     bad = good.replace(good.split(",")[0], str(uuid.uuid4())).replace(",5,5,", ",5,11,")
     before = _rows()
 
-    response = client.post(
-        "/api/v1/checkins/import/", "\n".join([rows[0], good, bad]), content_type="text/csv"
-    )
+    job = import_csv(client, "\n".join([rows[0], good, bad]))
 
-    assert response.status_code == 400
-    assert response.json() == {
+    assert job["status"] == "failed"
+    assert job["errors"] == {
         "rows": {"3": {"ease": ["Ensure this value is less than or equal to 10."]}}
     }
+    assert _rows() == before
+
+
+def test_a_check_in_file_with_no_rows_is_a_400_naming_the_file(household):
+    client = _client(household, "parent")
+    before = _rows()
+
+    response = client.post("/api/v1/checkins/import/", "tone,pain\n", content_type="text/csv")
+
+    assert response.status_code == 400
+    assert response.json() == {"file": ["No check-ins found in the file."]}
     assert _rows() == before
 
 
@@ -828,6 +878,14 @@ PAGES = [
         (("name too long", {"name": too_long(60)}, "message:Name: "),),
     ),
 ]
+PAGES += [
+    Page(
+        "goal added",
+        "/goals/",
+        lambda h: {"text": "Climb stairs"},
+        (("text too long", {"text": too_long(120)}, "text"), ("text empty", {"text": ""}, "text")),
+    ),
+]
 PAGE_CASES = [
     pytest.param(page, change, field, id=f"{page.name}: {what}")
     for page in PAGES
@@ -918,19 +976,20 @@ def _store_markup(household) -> list[str]:
             times=[time(8, 0)],
             stretches=[StretchInput(_marked("stretch"), _marked("muscle"), "both", 30, 3)],
         )
+        goal_create(person=person, text=_marked("goal"))
     user_update(user=therapist, name=_marked("therapist"))
     device = SubscriptionInfo.objects.get(id=household.ids["device_id"])
     device_rename(subscription=device, name=_marked("device"))
     # The joint is stored too, though no page shows it (the API and exports do).
     return ["parent", "child", "notes", "milestone", "tnote", "proposal", "stretch", "muscle",
-            "therapist", "device"]  # fmt: skip
+            "therapist", "device", "goal"]  # fmt: skip
 
 
 def _pages(household, ids) -> list[str]:
     pages = [
         "/", "/accounts/settings/", "/care/", "/care/patients/", "/care/join/", "/plans/",
         "/plans/massage/", "/plans/stretches/", "/plans/safety/", "/checkins/new/",
-        "/checkins/trend/", "/checkins/summary/", "/devices/",
+        "/checkins/trend/", "/checkins/summary/", "/devices/", "/goals/",
     ]  # fmt: skip
     return [*pages, f"/checkins/{ids['checkin_id']}/", f"/occurrences/{ids['occurrence_id']}/"]
 

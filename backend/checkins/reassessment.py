@@ -126,3 +126,15 @@ def reassess(
         latest_days=None if latest_on is None else (latest_on - plan_started).days,
         **counts,
     )
+
+
+def window_opened(days: int) -> int | None:
+    """The day (since the plan started) the open or latest window opened; None before the
+    first. Goals are rated once a window, so this is the key of a rating."""
+    start, end = FIRST_WINDOW
+    if days < start:
+        return None
+    repeat_start = end + REPEAT_EVERY
+    if days < repeat_start:
+        return start
+    return repeat_start + (days - repeat_start) // REPEAT_EVERY * REPEAT_EVERY

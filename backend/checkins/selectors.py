@@ -10,8 +10,14 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from backend.accounts.models import User
 from backend.care.access import patients_of, people_with_a_therapist
-from backend.checkins.models import Baseline, CheckIn, Flag, Note
-from backend.checkins.reassessment import BASELINE_DAYS, RECENT_DAYS, Reassessment, reassess
+from backend.checkins.models import Baseline, CheckIn, CheckInImport, Flag, Note
+from backend.checkins.reassessment import (
+    BASELINE_DAYS,
+    RECENT_DAYS,
+    Reassessment,
+    reassess,
+    window_opened,
+)
 from backend.plans.models import PlanChange, Schedule
 from backend.plans.selectors import proposals_for_person
 from backend.reminders.models import Occurrence
@@ -292,3 +298,18 @@ def unread_therapist_messages(*, person: User) -> list[TherapistMessage]:
 
 def notes_for_person(*, person: User) -> QuerySet[Note]:
     return Note.objects.filter(checkin__person=person)
+
+
+def checkin_imports_of(*, person: User) -> QuerySet[CheckInImport]:
+    return CheckInImport.objects.filter(person=person).select_related("started_by")
+
+
+def reassessment_window_start(*, person: User, today: date) -> date:
+    """The day the open or latest reassessment window opened: what a goal's rating belongs to.
+    Before the first window, the starting point's day; with no starting point yet, today."""
+    baseline = baseline_of(person=person)
+    if baseline is None:
+        return today
+    started = baseline.recorded_at.astimezone(person.time_zone).date()
+    opened = window_opened((today - started).days)
+    return started if opened is None else started + timedelta(days=opened)

@@ -14,17 +14,21 @@ from backend.care.access import THERAPIST, acting_role
 from backend.checkins.forms import (
     AlertResolveForm,
     CheckInForm,
+    CheckInImportForm,
     NoteForm,
     OverstimulationDismissForm,
     PlanCheckForm,
 )
+from backend.checkins.imports import checkin_import_start, import_size_check
 from backend.checkins.messages import plan_check_estimate, plan_check_guidance
 from backend.checkins.models import Flag, Tone
 from backend.checkins.plan_check import plan_check
 from backend.checkins.selectors import (
     alerts_of_person,
+    checkin_imports_of,
     checkins_for_person,
     notes_for_person,
+    reassessment_window_start,
     trend_for_person,
 )
 from backend.checkins.services import (
@@ -36,6 +40,10 @@ from backend.checkins.services import (
     note_read,
     overstimulation_dismiss,
 )
+from backend.checkins.tasks import checkin_import_queue
+from backend.goals.models import Attainment
+from backend.goals.selectors import goals_for_person, goals_with_ratings, ratings_between
+from backend.goals.services import goal_rate
 from backend.plans.selectors import massage_plan_of, proposals_for_person
 from backend.plans.services import proposal_read
 from backend.reminders.selectors import occurrences_for_person
@@ -206,9 +214,52 @@ def _trend(request, dismiss_form=None):
         .order_by("-recorded_at", "-id")[:5],
         "note_form": NoteForm() if therapist else None,
         "dismiss_form": None if therapist else dismiss_form or OverstimulationDismissForm(),
+        **_goals_context(request),
     }
     status = 400 if context["plan_check"]["form"].errors or dismiss_form else 200
     return render(request, "checkins/trend.html", context, status=status)
+
+
+def _goals_context(request) -> dict:
+    """The active goals; while a reassessment is due, the person or a caregiver rates each."""
+    person = request.person
+    window = reassessment_window_start(
+        person=person, today=timezone.localdate(timezone=person.time_zone)
+    )
+    goals = goals_with_ratings(person=person, active_only=True)
+    for goal in goals:
+        rating = goal.latest_rating
+        goal.rated_now = rating if rating and rating.window_start == window else None
+    return {
+        "goals": goals,
+        "rate_goals": acting_role(request) != THERAPIST,
+        "attainment": Attainment.choices,
+    }
+
+
+@allows(Allow.THERAPIST_READS)
+@require_POST
+def goal_rating_new(request, goal_id: int):
+    """One tap on the reassessment card: the goal's rating for this window."""
+    person = request.person
+    goal = get_object_or_404(goals_for_person(person=person), id=goal_id)
+    value = request.POST.get("score", "")
+    score = int(value) if value.lstrip("-").isdigit() else None
+    if score not in Attainment.values:
+        messages.error(request, _("Choose one of the five ratings, from −2 to +2."))
+        response = _trend(request)
+        response.status_code = 400
+        return response
+    window = reassessment_window_start(
+        person=person, today=timezone.localdate(timezone=person.time_zone)
+    )
+    try:
+        goal_rate(goal=goal, score=score, window_start=window, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Rating saved."))
+    return redirect(f"{reverse('checkins-trend')}#reassessment")
 
 
 # Nothing is recorded before 1900 or after this month; and the page's links to the months on
@@ -253,6 +304,8 @@ def summary_page(request):
         "checkins": checkins_for_person(person=person)
         .filter(recorded_at__gte=start, recorded_at__lt=end)
         .select_related("recorded_by"),
+        "goals": goals_with_ratings(person=person, active_only=True),
+        "month_ratings": ratings_between(person=person, start=start, end=end),
     }
     return render(request, "checkins/summary.html", context)
 
@@ -332,3 +385,46 @@ def therapist_message_read(request, kind: str, message_id: int):
     else:
         raise Http404
     return redirect(target if request.POST.get("open") else "home")
+
+
+@allows(Allow.MANAGE)
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    """Upload a CSV of check-ins; it is checked and stored in the background."""
+    form = CheckInImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = checkin_import_start(
+                person=request.person, by=request.user, text=_upload_text(form.files["file"])
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            checkin_import_queue(job.id)
+            return redirect("checkins-import-status", import_id=job.id)
+    imports = checkin_imports_of(person=request.person)[:5]
+    status = 400 if form.errors else 200
+    return render(
+        request, "checkins/import.html", {"form": form, "imports": imports}, status=status
+    )
+
+
+def _upload_text(upload) -> str:
+    import_size_check(upload.size)  # before reading it into memory
+    try:
+        return upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError({"file": _("The file must be UTF-8 text.")}) from error
+
+
+@allows(Allow.MANAGE)
+@require_GET
+def import_status_page(request, import_id: int):
+    job = get_object_or_404(checkin_imports_of(person=request.person), id=import_id)
+    rows = sorted(job.errors.get("rows", {}).items(), key=lambda item: int(item[0]))
+    return render(
+        request,
+        "checkins/import_status.html",
+        {"job": job, "rows": rows, "file_errors": job.errors.get("file", [])},
+    )

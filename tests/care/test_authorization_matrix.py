@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -30,8 +31,10 @@ from backend.accounts.services import api_token_create
 from backend.care.models import AccessLogEntry, CareRelation, SupportRelation, TherapistAccess
 from backend.care.services import dependent_create, invitation_create
 from backend.checkins.export import checkins_to_csv
+from backend.checkins.models import CheckInImport
 from backend.checkins.services import alert_raise, checkin_create, note_add
 from backend.export.person_data import person_data
+from backend.goals.services import goal_create
 from backend.plans.models import Schedule
 from backend.plans.services import (
     SessionTime,
@@ -293,10 +296,11 @@ API = [
     Op(
         "POST",
         "/api/v1/checkins/import/",
-        write(200),
+        manage(202),
         lambda world, subject: world.csv(subject),
         body="csv",
     ),
+    Op("GET", "/api/v1/checkins/imports/{import_id}/", manage(200)),
     Op("GET", "/api/v1/devices/", everyone(200), acting=False, subjects=("patient",)),
     Op(
         "POST",
@@ -370,6 +374,11 @@ API = [
     Op("GET", "/api/v1/safety-screen/", read(200)),
     Op("POST", "/api/v1/safety-screen/", write(201), NO),
     Op("GET", "/api/v1/trends/", read(200)),
+    Op("GET", "/api/v1/goals/", read(200)),
+    Op("POST", "/api/v1/goals/", write(201), {"text": "Open a jar"}),
+    Op("PATCH", "/api/v1/goals/{goal_id}/", write(200), {"text": "Put on both shoes"}),
+    Op("DELETE", "/api/v1/goals/{goal_id}/", write(204), notes="retires it; history kept"),
+    Op("POST", "/api/v1/goals/{goal_id}/ratings/", write(201), {"score": 1}),
 ]
 
 
@@ -580,6 +589,14 @@ PAGES = [
     page("GET", "checkins/trend/", read(200, anonymous=LOGIN)),
     page("GET", "checkins/summary/", read(200, anonymous=LOGIN)),
     page("POST", "checkins/baseline/reset/", write(302, anonymous=LOGIN)),
+    page("GET", "checkins/import/", manage(200, anonymous=LOGIN)),
+    page(
+        "POST",
+        "checkins/import/",
+        manage(302, anonymous=LOGIN),
+        lambda world, subject: {"file": world.csv_file(subject)},
+    ),
+    page("GET", "checkins/import/<int:import_id>/", manage(200, anonymous=LOGIN)),
     page("GET", "checkins/alerts/<int:flag_id>/", read(200, anonymous=LOGIN)),
     page(
         "POST", "checkins/messages/<str:kind>/<int:message_id>/read/", manage(302, anonymous=LOGIN)
@@ -597,6 +614,15 @@ PAGES = [
         write(302, anonymous=LOGIN),
         {"reason": "A long walk"},
     ),
+    page(
+        "POST",
+        "checkins/goals/<int:goal_id>/rating/",
+        write(302, anonymous=LOGIN),
+        {"score": "1"},
+    ),
+    page("GET", "goals/", read(200, anonymous=LOGIN)),
+    page("POST", "goals/", write(302, anonymous=LOGIN), {"text": "Open a jar"}),
+    page("POST", "goals/<int:goal_id>/", write(302, anonymous=LOGIN), {"status": "achieved"}),
     page("GET", "occurrences/<int:occurrence_id>/", day(200, anonymous=LOGIN)),
     page("POST", "occurrences/<int:occurrence_id>/", day(302, anonymous=LOGIN, therapist=403)),
     page("GET", "devices/", read(200, anonymous=LOGIN)),
@@ -755,6 +781,7 @@ class World:
             status=Occurrence.Status.ISSUED,
         )
         _feed, feed_token = calendar_feed_enable(person=subject)
+        goal = goal_create(person=subject, text=f"goal-{MARK}")
         AccessLogEntry.objects.create(
             therapist=self.users[THERAPIST], person=subject, path="/checkins/trend/"
         )
@@ -762,6 +789,9 @@ class World:
             "person_id": subject.id,
             "checkin_id": checkin.id,
             "flag_id": flag.id,
+            "import_id": CheckInImport.objects.create(
+                person=subject, started_by=subject, total=1, status=CheckInImport.Status.DONE
+            ).id,
             "note_id": note.id,
             "kind": "note",
             "message_id": note.id,
@@ -775,6 +805,7 @@ class World:
             "token": feed_token,
             "uidb64": "MQ",
             "occurrence": occurrence,
+            "goal_id": goal.id,
         }
 
     def values(self, subject: str) -> dict:
@@ -800,6 +831,9 @@ class World:
         key = str(self.subjects[subject].checkins.get().idempotency_key)
         return "\n".join([header, row, row.replace(key, str(uuid.uuid4()))]) + "\n"
 
+    def csv_file(self, subject: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile("checkins.csv", self.csv(subject).encode(), "text/csv")
+
     def markers(self, subject: str) -> list[str]:
         person = self.subjects[subject]
         found = [
@@ -809,6 +843,7 @@ class World:
             f"therapist-note-{MARK}",
             f"proposal-{MARK}",
             f"stretch-{MARK}",
+            f"goal-{MARK}",
         ]
         return found + ([person.email] if person.email else [])
 
@@ -859,7 +894,7 @@ def world(make_person, receiver):
     return World(make_person, receiver)
 
 
-SUCCESS = (200, 201, 204, 302)
+SUCCESS = (200, 201, 202, 204, 302)
 
 
 def refused_or_outside(op: Op, role: str, expected) -> bool:

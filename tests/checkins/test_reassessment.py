@@ -11,6 +11,7 @@ from backend.checkins.reassessment import (
     pain_median,
     reassess,
     tone_median,
+    window_opened,
 )
 
 START = date(2027, 1, 4)
@@ -182,3 +183,15 @@ def test_a_single_extra_day_moves_the_medians_by_at_most_one_neighbouring_value(
     assert tones[max(low - 1, 0)] <= after.latest_tone <= tones[min(high + 1, len(tones) - 1)]
     assert pains_[max(low - 1, 0)] <= after.latest_pain <= pains_[min(high + 1, len(pains_) - 1)]
     assert after.baseline_pain == before.baseline_pain
+
+
+@given(st.integers(min_value=0, max_value=1500))
+def test_a_goal_rating_belongs_to_the_window_open_now_or_else_the_latest(days):
+    opened = window_opened(days)
+
+    if days < 28:
+        assert opened is None
+        return
+    assert opened <= days
+    assert is_due(opened) and not is_due(opened - 1)  # the first day of a window
+    assert not any(is_due(d) and not is_due(d - 1) for d in range(opened + 1, days + 1))
