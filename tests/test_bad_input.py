@@ -259,6 +259,12 @@ WRITES = [
                 "stretches.0.repetitions",
             ),
             ("side unknown", _nested("stretches.0.side", "middle"), "stretches.0.side"),
+            (
+                "built-in stretch unknown",
+                _nested("stretches.0.catalog_key", "ankle-circles"),
+                "stretches.0.catalog_key",
+            ),
+            ("custom stretch unnamed", _nested("stretches.0.name", ""), "stretches.0.name"),
             ("stretch field unknown", _nested("stretches.0.colour", "red"), "stretches.0.colour"),
             ("too many stretches", lambda b: b | {"stretches": b["stretches"] * 11}, "stretches"),
         ),

@@ -338,6 +338,9 @@ VISITS = [
         steps=submit("Save and set reminders", {"#id_time_1": "", "#id_stretch-0-name": ""}),
         ready=".error",
     ),
+    Visit(
+        "stretch-how", "plans/stretches/how/<slug:key>/", "/plans/stretches/how/calf/", "patient"
+    ),
     Visit("safety-questions", "plans/safety/", "/plans/safety/", "patient"),
     Visit("check-in", "checkins/new/", "/checkins/new/", "patient", main=True),
     Visit(

@@ -521,6 +521,14 @@ PAGES = [
     page("POST", "plans/massage/", write(302, anonymous=LOGIN), MASSAGE_FORM),
     page("GET", "plans/stretches/", read(200, anonymous=LOGIN)),
     page("POST", "plans/stretches/", write(302, anonymous=LOGIN), STRETCH_FORM),
+    # How a built-in stretch is done: the catalog's, nobody's own data.
+    page(
+        "GET",
+        "plans/stretches/how/<slug:key>/",
+        everyone(200, anonymous=LOGIN),
+        acting=False,
+        subjects=("patient",),
+    ),
     page("GET", "plans/safety/", read(200, anonymous=LOGIN)),
     page("POST", "plans/safety/", write(302, anonymous=LOGIN), dict.fromkeys(NO, "no")),
     page(
@@ -804,6 +812,7 @@ class World:
             "device_id": self.device.id if hasattr(self, "device") else 0,
             "token": feed_token,
             "uidb64": "MQ",
+            "key": "calf",
             "occurrence": occurrence,
             "goal_id": goal.id,
         }
