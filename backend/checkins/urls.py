@@ -10,6 +10,11 @@ urlpatterns = [
     path("summary/", views.summary_page, name="checkins-summary"),
     path("alerts/<int:flag_id>/", views.alert_page, name="checkins-alert"),
     path(
+        "overstimulation/dismiss/",
+        views.overstimulation_dismiss_page,
+        name="overstimulation-dismiss",
+    ),
+    path(
         "messages/<str:kind>/<int:message_id>/read/",
         views.therapist_message_read,
         name="therapist-message-read",
