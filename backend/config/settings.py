@@ -64,6 +64,7 @@ LOCAL_APPS = [
     "backend.reminders",
     "backend.checkins",
     "backend.goals",
+    "backend.treatments",
     "backend.care",
     "backend.web",
     "backend.dashboard",
