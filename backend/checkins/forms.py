@@ -129,3 +129,14 @@ class AlertResolveForm(forms.Form):
         max_length=200,
         help_text=_("A few words, kept with the alert: what you did or decided."),
     )
+
+
+class CheckInImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "A file as “Download all check-ins (CSV)” makes it. Rows already here are left as "
+            "they are; if any line has a mistake, nothing is imported and the line is named."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

@@ -15,6 +15,8 @@ urlpatterns = [
         views.therapist_message_read,
         name="therapist-message-read",
     ),
+    path("import/", views.import_page, name="checkins-import"),
+    path("import/<int:import_id>/", views.import_status_page, name="checkins-import-status"),
     path("goals/<int:goal_id>/rating/", views.goal_rating_new, name="goal-rating-new"),
     path("baseline/reset/", views.baseline_reset_page, name="baseline-reset"),
 ]

@@ -12,12 +12,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from backend.care.access import THERAPIST, acting_role
 from backend.checkins.cycles import Point, injection_cycles
-from backend.checkins.forms import AlertResolveForm, CheckInForm, NoteForm, PlanCheckForm
+from backend.checkins.forms import (
+    AlertResolveForm,
+    CheckInForm,
+    CheckInImportForm,
+    NoteForm,
+    PlanCheckForm,
+)
+from backend.checkins.imports import checkin_import_start, import_size_check
 from backend.checkins.messages import plan_check_estimate, plan_check_guidance
 from backend.checkins.models import Flag, Tone
 from backend.checkins.plan_check import plan_check
 from backend.checkins.selectors import (
     alerts_of_person,
+    checkin_imports_of,
     checkins_for_person,
     notes_for_person,
     reassessment_window_start,
@@ -31,6 +39,7 @@ from backend.checkins.services import (
     note_add,
     note_read,
 )
+from backend.checkins.tasks import checkin_import_queue
 from backend.goals.models import Attainment
 from backend.goals.selectors import goals_for_person, goals_with_ratings, ratings_between
 from backend.goals.services import goal_rate
@@ -448,3 +457,46 @@ def therapist_message_read(request, kind: str, message_id: int):
     else:
         raise Http404
     return redirect(target if request.POST.get("open") else "home")
+
+
+@allows(Allow.MANAGE)
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    """Upload a CSV of check-ins; it is checked and stored in the background."""
+    form = CheckInImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = checkin_import_start(
+                person=request.person, by=request.user, text=_upload_text(form.files["file"])
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            checkin_import_queue(job.id)
+            return redirect("checkins-import-status", import_id=job.id)
+    imports = checkin_imports_of(person=request.person)[:5]
+    status = 400 if form.errors else 200
+    return render(
+        request, "checkins/import.html", {"form": form, "imports": imports}, status=status
+    )
+
+
+def _upload_text(upload) -> str:
+    import_size_check(upload.size)  # before reading it into memory
+    try:
+        return upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError({"file": _("The file must be UTF-8 text.")}) from error
+
+
+@allows(Allow.MANAGE)
+@require_GET
+def import_status_page(request, import_id: int):
+    job = get_object_or_404(checkin_imports_of(person=request.person), id=import_id)
+    rows = sorted(job.errors.get("rows", {}).items(), key=lambda item: int(item[0]))
+    return render(
+        request,
+        "checkins/import_status.html",
+        {"job": job, "rows": rows, "file_errors": job.errors.get("file", [])},
+    )

@@ -278,10 +278,12 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: configured from these CELERY_* settings by backend/config/celery.py.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
-# Two queues: sends on the default one, dispatcher passes on their own, served by a worker of
-# their own, so a minute whose sending runs long never holds up the next minute's pass.
+# Three queues, each with a worker of its own: sends on the default one; dispatcher passes, so
+# that a minute whose sending runs long never holds up the next minute's pass; and long jobs
+# a person starts (a CSV import), so that they never wait in front of anyone's reminder.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "tonus")
 CELERY_DISPATCH_QUEUE = env_str("CELERY_DISPATCH_QUEUE", "tonus-dispatch")
+CELERY_BULK_QUEUE = env_str("CELERY_BULK_QUEUE", "tonus-bulk")
 CELERY_TASK_ROUTES = {
     "backend.reminders.tasks.dispatch_due_reminders": {"queue": CELERY_DISPATCH_QUEUE},
 }
