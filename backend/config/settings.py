@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ToneEnum": ["0", "1", "1+", "2", "3", "4"],
         "GoalStatusEnum": "backend.goals.models.Goal.Status",
+        "TreatmentKindEnum": "backend.treatments.models.TreatmentEvent.Kind",
     },
 }
 

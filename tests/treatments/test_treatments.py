@@ -108,8 +108,9 @@ def test_treatments_are_marked_on_the_trend_charts_with_a_text_equivalent(
     assert [e["kind"] for e in data["treatments"]] == ["botulinum_toxin", "medicine"]
     assert data["treatments"][0]["on"].startswith("2027-01-04T00:00:00+01:00")
     words = text(page)
-    assert words.count("Treatment: Botulinum toxin injection (left calf)") == 4  # every chart
-    assert words.count("Treatment: baclofen: started") == 4
+    # Every chart: pain, tone and ease (no range of motion was recorded).
+    assert words.count("Treatment: Botulinum toxin injection (left calf)") == 3
+    assert words.count("Treatment: baclofen: started") == 3
     assert "Plan change" in words and "Treatment (injection, medicine" in words
 
 
