@@ -893,6 +893,15 @@ PAGES = [
         who="therapist",
     ),
     Page(
+        "overstimulation dismissal",
+        "/checkins/overstimulation/dismiss/",
+        lambda h: {"reason": "A long walk, not the massage."},
+        (
+            ("reason missing", {"reason": ""}, "reason"),
+            ("reason too long", {"reason": too_long(200)}, "reason"),
+        ),
+    ),
+    Page(
         "device name",
         "/devices/{device_id}/",
         lambda h: {"name": "Kitchen tablet"},

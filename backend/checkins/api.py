@@ -440,7 +440,9 @@ class AlertSerializer(serializers.Serializer):
     checkin = serializers.IntegerField(source="checkin_id", allow_null=True)
     resolved_at = serializers.DateTimeField(allow_null=True)
     resolved_by = serializers.CharField(
-        source="resolved_by_name", help_text="The name of the therapist who resolved it."
+        source="resolved_by_name",
+        help_text="Who resolved it: a therapist, or the person or a caregiver dismissing the "
+        "overstimulation card. Empty when it cleared by itself.",
     )
     resolution = serializers.CharField(help_text="Why it was resolved.")
 

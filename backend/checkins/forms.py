@@ -89,8 +89,13 @@ class CheckInForm(forms.Form):
             scales.append({"field": field, "options": options, "ends": self.SCALE_ENDS.get(name)})
         return scales
 
+    # One optional tap beside the three: asked every time, since overstimulation shows after
+    # a session and the guard is only as good as this answer.
+    QUICK_FLAG = "worse_after"
+
     def details(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in ["idempotency_key", *self.QUICK]]
+        skip = ["idempotency_key", *self.QUICK, self.QUICK_FLAG]
+        return [self[name] for name in self.fields if name not in skip]
 
     def details_open(self) -> bool:
         """Open "More details" when something in it was filled in or is wrong."""
@@ -120,6 +125,14 @@ class PlanCheckForm(forms.Form):
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Note for them"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OverstimulationDismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it no longer applies"),
+        max_length=200,
+        help_text=_("A few words, kept with the alert: your therapist sees them."),
     )
 
 

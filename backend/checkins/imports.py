@@ -9,7 +9,7 @@ alerts and send nothing.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -56,7 +56,9 @@ def checkin_import_run(*, import_id: int) -> CheckInImport | None:
         return None  # finished already: a message delivered twice changes nothing
     job = CheckInImport.objects.select_related("person", "started_by").get(id=import_id)
     rows = checkins_from_csv(job.text)
-    valid, errors = _checked(job, rows)
+    # The lines to correct are named in the language of whoever uploaded the file.
+    with translation.override(_reader(job).language):
+        valid, errors = _checked(job, rows)
     if errors:
         return _finish(
             job,
@@ -75,12 +77,21 @@ def checkin_import_run(*, import_id: int) -> CheckInImport | None:
 
 def checkin_import_fail(*, import_id: int) -> None:
     """The import broke for a reason of ours, not the file's: say so, store nothing."""
+    job = CheckInImport.objects.select_related("person", "started_by").filter(id=import_id).first()
+    if job is None:
+        return
+    with translation.override(_reader(job).language):
+        message = _("The import stopped on our side. Please upload the file again.")
     CheckInImport.objects.filter(id=import_id, status__in=ACTIVE).update(
         status=CheckInImport.Status.FAILED,
         finished_at=timezone.now(),
         text="",
-        errors={"file": [_("The import stopped on our side. Please upload the file again.")]},
+        errors={"file": [message]},
     )
+
+
+def _reader(job: CheckInImport) -> User:
+    return job.started_by or job.person
 
 
 def import_size_check(size: int) -> None:

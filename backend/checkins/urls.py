@@ -11,6 +11,11 @@ urlpatterns = [
     path("summary/cycles/", views.cycles_report_page, name="checkins-cycles"),
     path("alerts/<int:flag_id>/", views.alert_page, name="checkins-alert"),
     path(
+        "overstimulation/dismiss/",
+        views.overstimulation_dismiss_page,
+        name="overstimulation-dismiss",
+    ),
+    path(
         "messages/<str:kind>/<int:message_id>/read/",
         views.therapist_message_read,
         name="therapist-message-read",

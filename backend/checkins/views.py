@@ -17,6 +17,7 @@ from backend.checkins.forms import (
     CheckInForm,
     CheckInImportForm,
     NoteForm,
+    OverstimulationDismissForm,
     PlanCheckForm,
 )
 from backend.checkins.imports import checkin_import_start, import_size_check
@@ -38,6 +39,7 @@ from backend.checkins.services import (
     checkin_create,
     note_add,
     note_read,
+    overstimulation_dismiss,
 )
 from backend.checkins.tasks import checkin_import_queue
 from backend.goals.models import Attainment
@@ -216,8 +218,9 @@ def trend_page(request):
     return _trend(request)
 
 
-def _trend(request):
+def _trend(request, dismiss_form=None):
     person = request.person
+    therapist = acting_role(request) == THERAPIST
     trend = trend_for_person(person=person, today=timezone.localdate(timezone=person.time_zone))
     recent_flag = any(f.created_at > timezone.now() - RECENT_FLAG for f in trend.open_flags)
     context = {
@@ -233,11 +236,12 @@ def _trend(request):
         .select_related("recorded_by")
         .prefetch_related("therapist_notes")
         .order_by("-recorded_at", "-id")[:5],
-        "note_form": NoteForm() if acting_role(request) == THERAPIST else None,
+        "note_form": NoteForm() if therapist else None,
+        "dismiss_form": None if therapist else dismiss_form or OverstimulationDismissForm(),
         **_goals_context(request),
         "cycles": _cycles(person, trend.series),
     }
-    status = 400 if context["plan_check"]["form"].errors else 200
+    status = 400 if context["plan_check"]["form"].errors or dismiss_form else 200
     return render(request, "checkins/trend.html", context, status=status)
 
 
@@ -419,6 +423,21 @@ def note_new(request, checkin_id: int):
     response = _trend(request)
     response.status_code = 400
     return response
+
+
+@allows(Allow.THERAPIST_READS)
+@require_POST
+def overstimulation_dismiss_page(request):
+    """The person or a caregiver takes the overstimulation card down, saying why."""
+    form = OverstimulationDismissForm(request.POST)
+    if form.is_valid():
+        overstimulation_dismiss(
+            person=request.person, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Dismissed. Your therapist sees your reason."))
+        return redirect("checkins-trend")
+    # Refused, not dropped: the page comes back with the reason and nothing is saved.
+    return _trend(request, dismiss_form=form)
 
 
 @allows(Allow.THERAPIST_WRITES)

@@ -161,6 +161,9 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 # A signed-in person's own choice (User.language) wins; visitors get their browser's language.
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# Dates and times read one way per language: templates name a format ("MONTH_DAY_FORMAT"),
+# each language's module says how it reads (backend/config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["backend.config.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Every datetime in the database is UTC; a person's own zone is applied per request.
 TIME_ZONE = "UTC"

@@ -558,6 +558,7 @@ NOT_PAGES = {
     "care/profile/delete/": "POST only, then the care page",
     "checkins/<int:checkin_id>/notes/": "POST only, then the trend",
     "checkins/baseline/reset/": "POST only, then the trend",
+    "checkins/overstimulation/dismiss/": "POST only, then the trend",
     "checkins/goals/<int:goal_id>/rating/": "POST only, then the trend",
     "goals/<int:goal_id>/": "POST only, then the goals page",
     "treatments/<int:event_id>/delete/": "POST only, then the treatments page",

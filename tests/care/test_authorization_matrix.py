@@ -629,6 +629,13 @@ PAGES = [
         therapist_only(302, anonymous=LOGIN),
         {"reason": "Seen"},
     ),
+    # The person or a caregiver takes the overstimulation card down, with a reason.
+    page(
+        "POST",
+        "checkins/overstimulation/dismiss/",
+        write(302, anonymous=LOGIN),
+        {"reason": "A long walk"},
+    ),
     page(
         "POST",
         "checkins/goals/<int:goal_id>/rating/",
@@ -791,6 +798,7 @@ class World:
             checkin=checkin, author=self.users[THERAPIST], text=f"therapist-note-{MARK}"
         )
         flag = alert_raise(person=subject, kind="pain", checkin=checkin)
+        alert_raise(person=subject, kind="overstimulation", checkin=checkin)
         proposal = proposal_create(
             person=subject, therapist=self.users[THERAPIST], message=f"proposal-{MARK}"
         )

@@ -153,3 +153,13 @@ def test_someone_elses_import_is_not_found(api_as, make_person):
     job = CheckInImport.objects.create(person=other, started_by=other, total=1)
 
     assert api_as.get(f"/api/v1/checkins/imports/{job.id}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lines_to_correct_are_named_in_the_uploaders_language(api_as, person, bulk_worker):
+    person.language = "es"
+    person.save(update_fields=["language"])
+
+    job = import_csv(api_as, csv_file([row(1), row(2, tone="5")]))
+
+    assert job["errors"] == {"rows": {"3": {"tone": ['"5" no es una elección válida.']}}}

@@ -97,7 +97,7 @@
     /* formatting library */
 
     django.formats = {
-    "DATETIME_FORMAT": "j \\d\\e F \\d\\e Y \\a \\l\\a\\s H:i",
+    "DATETIME_FORMAT": "j \\d\\e F \\d\\e Y, H:i",
     "DATETIME_INPUT_FORMATS": [
       "%d/%m/%Y %H:%M:%S",
       "%d/%m/%Y %H:%M:%S.%f",
@@ -120,8 +120,8 @@
     "FIRST_DAY_OF_WEEK": 1,
     "MONTH_DAY_FORMAT": "j \\d\\e F",
     "NUMBER_GROUPING": 3,
-    "SHORT_DATETIME_FORMAT": "d/m/Y H:i",
-    "SHORT_DATE_FORMAT": "d/m/Y",
+    "SHORT_DATETIME_FORMAT": "j \\d\\e F, H:i",
+    "SHORT_DATE_FORMAT": "j \\d\\e F \\d\\e Y",
     "THOUSAND_SEPARATOR": "\u00a0",
     "TIME_FORMAT": "H:i",
     "TIME_INPUT_FORMATS": [
