@@ -140,7 +140,7 @@ def test_the_cycle_report_gives_each_cycle_a_page_with_goals_and_notes(
 
     [report] = re.findall(r'<section class="card cycle-page".*?</section>', page, re.S)
     words = text(report)
-    assert "Botulinum toxin injection, 4 January 2027" in words
+    assert "Botulinum toxin injection, 4 Jan 2027" in words
     assert "Cycle from 4 Jan 2027 to 28 Mar 2027" in words
     assert "Muscles injected: left calf" in words
     assert "4 Feb: Put on shoes without help: +1 (somewhat more than expected)" in words
