@@ -892,6 +892,16 @@ PAGES = [
         ),
     ),
     Page(
+        "check-in correction",
+        "/checkins/{checkin_id}/correct/",
+        lambda h: {"tone": "1", "pain": "2", "ease": "6", "reason": "Typed the wrong number."},
+        (
+            ("tone unknown", {"tone": "5"}, "tone"),
+            ("pain above 10", {"pain": "11"}, "pain"),
+            ("reason too long", {"reason": too_long(200)}, "reason"),
+        ),
+    ),
+    Page(
         "therapist note",
         "/checkins/{checkin_id}/notes/",
         lambda h: {"text": "Keep the stretches slow."},

@@ -110,6 +110,23 @@ class CheckInForm(forms.Form):
         return data
 
 
+class CheckInCorrectionForm(CheckInForm):
+    """New values for a logged check-in; when and for which reminder stay as logged."""
+
+    idempotency_key = None
+    baseline = None
+    reason = forms.CharField(
+        label=_("Why it changes"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed for check-ins older than 7 days. Kept in the check-in's history."),
+    )
+
+
+class CheckInDeleteForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Yes, delete this check-in"))
+
+
 class PlanCheckForm(forms.Form):
     """The plan check on the trend page: try other numbers against the guideline."""
 

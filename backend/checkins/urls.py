@@ -5,6 +5,8 @@ from backend.checkins import views
 urlpatterns = [
     path("new/", views.checkin_new, name="checkin-new"),
     path("<int:checkin_id>/", views.checkin_saved, name="checkin-saved"),
+    path("<int:checkin_id>/correct/", views.checkin_correct_page, name="checkin-correct"),
+    path("<int:checkin_id>/delete/", views.checkin_delete_page, name="checkin-delete"),
     path("<int:checkin_id>/notes/", views.note_new, name="checkin-note-new"),
     path("trend/", views.trend_page, name="checkins-trend"),
     path("summary/", views.summary_page, name="checkins-summary"),

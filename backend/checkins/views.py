@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.care.access import THERAPIST, acting_role
+from backend.care.access import THERAPIST, acting_role, manages
 from backend.checkins.cycles import Point, injection_cycles
 from backend.checkins.forms import (
     AlertResolveForm,
+    CheckInCorrectionForm,
+    CheckInDeleteForm,
     CheckInForm,
     CheckInImportForm,
     NoteForm,
@@ -22,21 +24,27 @@ from backend.checkins.forms import (
 )
 from backend.checkins.imports import checkin_import_start, import_size_check
 from backend.checkins.messages import plan_check_estimate, plan_check_guidance
-from backend.checkins.models import Flag, Tone
+from backend.checkins.models import CheckIn, CheckInChange, Flag, Tone
 from backend.checkins.plan_check import plan_check
 from backend.checkins.selectors import (
     alerts_of_person,
+    checkin_history,
     checkin_imports_of,
     checkins_for_person,
     notes_for_person,
     reassessment_window_start,
     trend_for_person,
+    with_changes,
 )
 from backend.checkins.services import (
+    CORRECTABLE_FIELDS,
     OVERSTIMULATION_ADVICE,
     alert_resolve,
     baseline_reset,
+    checkin_correct,
     checkin_create,
+    checkin_delete,
+    correctable,
     note_add,
     note_read,
     overstimulation_dismiss,
@@ -93,15 +101,104 @@ def checkin_new(request):
 @allows(Allow.THERAPIST_READS)
 @require_GET
 def checkin_saved(request, checkin_id: int):
-    checkin = get_object_or_404(checkins_for_person(person=request.person), id=checkin_id)
+    return _checkin_page(request, checkin_id)
+
+
+def _checkin_page(request, checkin_id: int, delete_form=None, status=200):
+    checkin = get_object_or_404(
+        with_changes(checkins_for_person(person=request.person)), id=checkin_id
+    )
     overstimulated = Flag.objects.filter(
         checkin=checkin, kind=Flag.Kind.OVERSTIMULATION, person=request.person
     ).exists()
+    changes = checkin_history(person=request.person, checkin_id=checkin.id)
+    may_change = manages(acting_role(request))
     return render(
         request,
         "checkins/saved.html",
-        {"checkin": checkin, "advice": OVERSTIMULATION_ADVICE if overstimulated else []},
+        {
+            "checkin": checkin,
+            "advice": OVERSTIMULATION_ADVICE if overstimulated else [],
+            "history": [_change_view(change) for change in changes],
+            "may_change": may_change,
+            "delete_form": (delete_form or CheckInDeleteForm())
+            if may_change and correctable(checkin)
+            else None,
+        },
+        status=status,
     )
+
+
+def _shown(name: str, value) -> str:
+    if value in (None, ""):
+        return "–"
+    if name == "tone":
+        return Tone(value).label
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    field = CheckIn._meta.get_field(name)
+    return str(dict(field.choices).get(value, value)) if field.choices else str(value)
+
+
+def _change_view(change: CheckInChange) -> dict:
+    """One history entry: who, when, and each value before → after."""
+    after = change.after or {}
+    lines = [
+        {
+            "label": CheckIn._meta.get_field(name).verbose_name,
+            "before": _shown(name, change.before.get(name)),
+            "after": _shown(name, after.get(name)),
+        }
+        for name in CORRECTABLE_FIELDS
+        if change.after is not None and change.before.get(name) != after.get(name)
+    ]
+    return {"change": change, "lines": lines}
+
+
+@allows(Allow.MANAGE)
+@require_http_methods(["GET", "POST"])
+def checkin_correct_page(request, checkin_id: int):
+    """The person or a caregiver corrects a check-in: freely within 7 days, later with a
+    reason, as an amendment everyone who reads the check-ins sees."""
+    checkin = get_object_or_404(checkins_for_person(person=request.person), id=checkin_id)
+    initial = {name: getattr(checkin, name) for name in CORRECTABLE_FIELDS}
+    initial["tone"] = checkin.tone_label
+    form = CheckInCorrectionForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = form.checkin_fields()
+        reason = changes.pop("reason")
+        try:
+            checkin_correct(checkin=checkin, by=request.user, changes=changes, reason=reason)
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Check-in corrected. The earlier values are kept."))
+            return redirect("checkin-saved", checkin_id=checkin.id)
+    return render(
+        request,
+        "checkins/correct.html",
+        {"checkin": checkin, "form": form, "within": correctable(checkin)},
+        status=400 if form.errors else 200,
+    )
+
+
+@allows(Allow.MANAGE)
+@require_POST
+def checkin_delete_page(request, checkin_id: int):
+    checkin = get_object_or_404(checkins_for_person(person=request.person), id=checkin_id)
+    form = CheckInDeleteForm(request.POST)
+    if form.is_valid():
+        try:
+            checkin_delete(checkin=checkin, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error.message_dict["checkin"])
+        else:
+            messages.success(request, _("Check-in deleted. Its history is kept."))
+            return redirect("checkins-trend")
+    return _checkin_page(request, checkin_id, delete_form=form, status=400)
 
 
 TONE_LABELS = [tone.label for tone in Tone]
@@ -232,7 +329,7 @@ def _trend(request, dismiss_form=None):
         "recent_flag": recent_flag,
         "baseline": trend.baseline,
         "overstimulation_advice": OVERSTIMULATION_ADVICE,
-        "recent_checkins": checkins_for_person(person=person)
+        "recent_checkins": with_changes(checkins_for_person(person=person))
         .select_related("recorded_by")
         .prefetch_related("therapist_notes")
         .order_by("-recorded_at", "-id")[:5],

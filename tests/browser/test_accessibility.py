@@ -374,6 +374,12 @@ VISITS = [
         ready="#checkin-for",
     ),
     Visit("check-in-saved", "checkins/<int:checkin_id>/", "/checkins/{checkin}/", "patient"),
+    Visit(
+        "check-in-correct",
+        "checkins/<int:checkin_id>/correct/",
+        "/checkins/{checkin}/correct/",
+        "patient",
+    ),
     Visit("check-in-import", "checkins/import/", "/checkins/import/", "patient"),
     Visit(
         "check-in-import-result",
@@ -558,6 +564,7 @@ NOT_PAGES = {
     "care/profile/delete/": "POST only, then the care page",
     "checkins/<int:checkin_id>/notes/": "POST only, then the trend",
     "checkins/baseline/reset/": "POST only, then the trend",
+    "checkins/<int:checkin_id>/delete/": "POST only, then the trend",
     "checkins/overstimulation/dismiss/": "POST only, then the trend",
     "checkins/goals/<int:goal_id>/rating/": "POST only, then the trend",
     "goals/<int:goal_id>/": "POST only, then the goals page",

@@ -612,6 +612,16 @@ PAGES = [
         therapist_only(302, anonymous=LOGIN),
         {"text": "Well done"},
     ),
+    page("GET", "checkins/<int:checkin_id>/correct/", manage(200, anonymous=LOGIN)),
+    page(
+        "POST",
+        "checkins/<int:checkin_id>/correct/",
+        manage(302, anonymous=LOGIN),
+        {"tone": "1", "pain": "2", "ease": "6"},
+    ),
+    page(
+        "POST", "checkins/<int:checkin_id>/delete/", manage(302, anonymous=LOGIN), {"confirm": "on"}
+    ),
     page("GET", "checkins/trend/", read(200, anonymous=LOGIN)),
     page("GET", "checkins/summary/", read(200, anonymous=LOGIN)),
     page("POST", "checkins/baseline/reset/", write(302, anonymous=LOGIN)),

@@ -162,3 +162,77 @@ def test_unknown_fields_are_refused_by_name(api_as, person):
     assert response.status_code == 400
     assert "recorded_at" in response.json()
     assert not CheckInChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_correction_on_its_page_shows_in_the_check_ins_history(client, person):
+    checkin = log(person, days_ago=2)
+    client.force_login(person)
+
+    form = client.get(f"/checkins/{checkin.id}/correct/")
+    saved = client.post(
+        f"/checkins/{checkin.id}/correct/", {"tone": "1+", "pain": "1", "ease": "5"}
+    )
+    page = client.get(f"/checkins/{checkin.id}/").content.decode()
+
+    assert form.status_code == 200
+    assert saved.status_code == 302
+    assert CheckIn.objects.get(id=checkin.id).pain == 1
+    assert "(corrected)" in page
+    assert f"Corrected by {person.display_name}" in page
+    assert "Pain: 4 → 1" in page
+
+
+@pytest.mark.django_db
+def test_an_old_check_in_on_its_page_needs_a_reason(client, person):
+    checkin = log(person, days_ago=9)
+    client.force_login(person)
+
+    refused = client.post(
+        f"/checkins/{checkin.id}/correct/", {"tone": "1+", "pain": "1", "ease": "5"}
+    )
+    page = client.get(f"/checkins/{checkin.id}/").content.decode()
+
+    assert refused.status_code == 400
+    assert "say why" in refused.content.decode()
+    assert CheckIn.objects.get(id=checkin.id).pain == 4
+    assert "Delete this check-in" not in page
+
+
+@pytest.mark.django_db
+def test_deleting_on_the_page_asks_to_confirm(client, person):
+    checkin = log(person, days_ago=1)
+    client.force_login(person)
+
+    unconfirmed = client.post(f"/checkins/{checkin.id}/delete/")
+    deleted = client.post(f"/checkins/{checkin.id}/delete/", {"confirm": "on"})
+
+    assert unconfirmed.status_code == 400
+    assert deleted.status_code == 302
+    assert not CheckIn.objects.filter(id=checkin.id).exists()
+    assert CheckInChange.objects.get().kind == "deleted"
+
+
+@pytest.mark.django_db
+def test_the_therapist_sees_amended_on_the_trend_and_the_change_on_the_check_in(
+    client, person, with_therapist
+):
+    checkin = log(person, days_ago=10)
+    client.force_login(person)
+    client.post(
+        f"/checkins/{checkin.id}/correct/",
+        {"tone": "1+", "pain": "6", "ease": "5", "reason": "Misread the scale"},
+    )
+    client.force_login(with_therapist)
+    session = client.session
+    session["tonus_person"] = person.id
+    session.save()
+
+    trend = client.get("/checkins/trend/").content.decode()
+    detail = client.get(f"/checkins/{checkin.id}/").content.decode()
+
+    assert "(amended)" in trend
+    assert f"/checkins/{checkin.id}/correct/" not in trend
+    assert "Misread the scale" in detail
+    assert "Pain: 4 → 6" in detail
+    assert client.get(f"/checkins/{checkin.id}/correct/").status_code == 404
