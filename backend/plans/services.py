@@ -24,9 +24,6 @@ from backend.plans.selectors import safety_screen_latest, schedule_rule
 from backend.plans.signals import proposal_made
 from backend.shared.reads import first_read
 
-# Clinical guidance: start short to gauge tolerance.
-FIRST_SESSION_MINUTES = (15, 20)
-
 
 @dataclass(frozen=True)
 class SessionTime:
