@@ -25,6 +25,7 @@ from backend.checkins.api import CheckInApi
 from backend.checkins.export import checkins_to_csv
 from backend.checkins.forms import CheckInForm
 from backend.checkins.services import checkin_create, note_add
+from backend.goals.services import goal_create
 from backend.plans.services import StretchInput, proposal_create, stretch_routine_save
 from backend.reminders.services import device_rename
 from tests.conftest import PASSWORD
@@ -43,7 +44,7 @@ BAD_ZONES = [
     "UTC\x00",
     "Europe/" + "x" * 300,
 ]
-DATA_APPS = {"accounts", "plans", "reminders", "checkins", "care", "webpush"}
+DATA_APPS = {"accounts", "plans", "reminders", "checkins", "care", "goals", "webpush"}
 # Written on purpose by a therapist's request, whatever its input: the access log.
 AUDIT = {AccessLogEntry}
 
@@ -458,6 +459,42 @@ WRITES = [
     ),
 ]
 
+WRITES += [
+    Write(
+        "goal added",
+        "post",
+        "/api/v1/goals/",
+        lambda h, r: {"text": "Climb stairs"},
+        (
+            ("text too long", {"text": too_long(120)}, "text"),
+            ("text empty", {"text": ""}, "text"),
+            ("text a list", {"text": ["Climb stairs"]}, "text"),
+        ),
+    ),
+    Write(
+        "goal changed",
+        "patch",
+        "/api/v1/goals/{goal_id}/",
+        lambda h, r: {"text": "Put on both shoes"},
+        (
+            ("text too long", {"text": too_long(120)}, "text"),
+            ("status unknown", {"status": "forgotten"}, "status"),
+        ),
+    ),
+    Write(
+        "goal rated",
+        "post",
+        "/api/v1/goals/{goal_id}/ratings/",
+        lambda h, r: {"score": 1},
+        (
+            ("score above +2", {"score": 3}, "score"),
+            ("score below -2", {"score": -3}, "score"),
+            ("score a word", {"score": "great"}, "score"),
+            ("score a fraction", {"score": 1.5}, "score"),
+        ),
+    ),
+]
+
 # Every write also refuses a field it does not take, and a body that is not an object.
 COMMON = (
     ("field unknown", {"colour": "red"}, "colour"),
@@ -819,6 +856,14 @@ PAGES = [
         (("name too long", {"name": too_long(60)}, "message:Name: "),),
     ),
 ]
+PAGES += [
+    Page(
+        "goal added",
+        "/goals/",
+        lambda h: {"text": "Climb stairs"},
+        (("text too long", {"text": too_long(120)}, "text"), ("text empty", {"text": ""}, "text")),
+    ),
+]
 PAGE_CASES = [
     pytest.param(page, change, field, id=f"{page.name}: {what}")
     for page in PAGES
@@ -909,19 +954,20 @@ def _store_markup(household) -> list[str]:
             times=[time(8, 0)],
             stretches=[StretchInput(_marked("stretch"), _marked("muscle"), "both", 30, 3)],
         )
+        goal_create(person=person, text=_marked("goal"))
     user_update(user=therapist, name=_marked("therapist"))
     device = SubscriptionInfo.objects.get(id=household.ids["device_id"])
     device_rename(subscription=device, name=_marked("device"))
     # The joint is stored too, though no page shows it (the API and exports do).
     return ["parent", "child", "notes", "milestone", "tnote", "proposal", "stretch", "muscle",
-            "therapist", "device"]  # fmt: skip
+            "therapist", "device", "goal"]  # fmt: skip
 
 
 def _pages(household, ids) -> list[str]:
     pages = [
         "/", "/accounts/settings/", "/care/", "/care/patients/", "/care/join/", "/plans/",
         "/plans/massage/", "/plans/stretches/", "/plans/safety/", "/checkins/new/",
-        "/checkins/trend/", "/checkins/summary/", "/devices/",
+        "/checkins/trend/", "/checkins/summary/", "/devices/", "/goals/",
     ]  # fmt: skip
     return [*pages, f"/checkins/{ids['checkin_id']}/", f"/occurrences/{ids['occurrence_id']}/"]
 

@@ -1,5 +1,3 @@
-from datetime import UTC, datetime, timedelta
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpResponse
@@ -15,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.checkins.export import checkins_from_csv, checkins_to_csv
-from backend.checkins.models import CheckIn, Flag, RangeChange, Tone
+from backend.checkins.models import CheckIn, Flag
 from backend.checkins.selectors import (
     alerts_for,
     alerts_of_person,
@@ -23,6 +21,7 @@ from backend.checkins.selectors import (
     notes_for_person,
     trend_for_person,
 )
+from backend.checkins.serializers import CheckInInputSerializer, ToneField
 from backend.checkins.services import (
     alert_resolve,
     baseline_reset,
@@ -35,37 +34,14 @@ from backend.plans.guidance import Guidance
 from backend.plans.guidance_words import ESTIMATE_LABEL, guidance_lines, guidance_message
 from backend.plans.models import Technique
 from backend.plans.selectors import plan_guidance_for
-from backend.reminders.selectors import occurrences_for_person
 from backend.shared.access import Allow
 from backend.shared.api import InputSerializer
 from backend.shared.parsers import SizeLimitMixin
-
-TONE_BY_LABEL = {tone.label: tone.value for tone in Tone}
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class CheckInPagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 500
-
-
-class ToneField(serializers.ChoiceField):
-    """The Modified Ashworth grade by its label ("0", "1", "1+", "2", "3", "4")."""
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=list(TONE_BY_LABEL), **kwargs)
-
-    def to_internal_value(self, data):
-        return TONE_BY_LABEL[
-            super().to_internal_value(str(data) if isinstance(data, int) else data)
-        ]
-
-    def to_representation(self, value):
-        return Tone(value).label
-
-
-def _score(**kwargs):
-    return serializers.IntegerField(min_value=0, max_value=10, **kwargs)
 
 
 class PersonRefSerializer(serializers.Serializer):
@@ -116,62 +92,7 @@ class CheckInApi(APIView):
     # Named on the view so the schema shows the paginated shape of the list.
     pagination_class = CheckInPagination
 
-    class CheckInInputSerializer(InputSerializer):
-        idempotency_key = serializers.UUIDField(
-            help_text="Made by the client once per check-in; a resend with it stores nothing new."
-        )
-        occurrence = serializers.IntegerField(required=False, allow_null=True, default=None)
-        recorded_at = serializers.DateTimeField(required=False)
-        tone = ToneField()
-        pain = _score()
-        ease = _score()
-        rom_joint = serializers.CharField(
-            max_length=60, required=False, allow_blank=True, default=""
-        )
-        rom_degrees = serializers.IntegerField(
-            min_value=0, max_value=360, required=False, allow_null=True
-        )
-        rom_change = serializers.ChoiceField(
-            choices=RangeChange.choices, required=False, allow_blank=True, default=""
-        )
-        minutes = serializers.IntegerField(
-            min_value=0, max_value=240, required=False, allow_null=True
-        )
-        technique = serializers.ChoiceField(
-            choices=Technique.choices, required=False, allow_blank=True, default=""
-        )
-        worse_after = serializers.BooleanField(required=False, default=False)
-        stress = _score(required=False, allow_null=True)
-        sleep = _score(required=False, allow_null=True)
-        milestone = serializers.CharField(
-            max_length=200, required=False, allow_blank=True, default=""
-        )
-        notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-        baseline = serializers.BooleanField(
-            required=False, default=False, help_text="An explicit baseline assessment."
-        )
-
-        def validate_occurrence(self, value):
-            if value is None:
-                return None
-            # Someone else's reminder answers exactly like one that does not exist.
-            occurrence = (
-                occurrences_for_person(user=self.context["person"]).filter(id=value).first()
-            )
-            if occurrence is None:
-                raise serializers.ValidationError(_("No such reminder."))
-            return occurrence
-
-        def validate_recorded_at(self, value):
-            now = timezone.now()
-            if value > now + timedelta(days=1):
-                raise serializers.ValidationError(_("A check-in cannot be in the future."))
-            if value > now:
-                # A phone whose clock runs fast must not lose a check-in it queued offline.
-                return now
-            if value < EARLIEST:
-                raise serializers.ValidationError(_("A check-in cannot be before the year 2000."))
-            return value
+    CheckInInputSerializer = CheckInInputSerializer
 
     class CheckInResultSerializer(CheckInSerializer):
         advice = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -264,12 +185,22 @@ class BaselineResetApi(APIView):
 class ReassessmentSerializer(serializers.Serializer):
     due = serializers.BooleanField(help_text="The card is shown now.")
     days = serializers.IntegerField(help_text="Days since the baseline.")
-    status = serializers.ChoiceField(choices=["too_early", "no_data", "working", "not_yet"])
+    status = serializers.ChoiceField(
+        choices=["too_early", "not_enough", "working", "not_yet"],
+        help_text="not_enough: fewer than 3 check-ins in the last 14 days or in the first week.",
+    )
     tone_met = serializers.BooleanField(allow_null=True)
     pain_met = serializers.BooleanField(allow_null=True)
-    latest_tone = ToneField(allow_null=True)
-    baseline_pain = serializers.IntegerField(allow_null=True)
-    latest_pain = serializers.IntegerField(allow_null=True)
+    latest_tone = ToneField(
+        allow_null=True,
+        help_text="Median grade of the last 14 days (the higher middle grade when even).",
+    )
+    baseline_pain = serializers.FloatField(
+        allow_null=True, help_text="Median pain of the 7 days from the baseline check-in."
+    )
+    latest_pain = serializers.FloatField(
+        allow_null=True, help_text="Median pain of the last 14 days, up to today."
+    )
     pain_change = serializers.FloatField(allow_null=True, help_text="-0.4: 40% below baseline.")
     next_due_on = serializers.DateField(
         allow_null=True,
@@ -278,6 +209,8 @@ class ReassessmentSerializer(serializers.Serializer):
     latest_days = serializers.IntegerField(
         allow_null=True, help_text="Days from the baseline to the latest check-in."
     )
+    recent_count = serializers.IntegerField(help_text="Check-ins in the last 14 days.")
+    baseline_count = serializers.IntegerField(help_text="Check-ins in the baseline week.")
 
 
 class PointSerializer(serializers.Serializer):

@@ -173,3 +173,42 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"note on check-in {self.checkin_id}"
+
+
+class CheckInImport(models.Model):
+    """A CSV file of check-ins, checked and stored in the background, all or nothing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Nothing imported")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_imports"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # The file's text until the import ends; then the check-ins are the record, not the file.
+    text = models.TextField(blank=True)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(null=True, blank=True)
+    unchanged_count = models.PositiveIntegerField(null=True, blank=True)
+    # {"file": [message]} or {"rows": {line number: {field: [messages]}}}, the first lines only.
+    errors = models.JSONField(default=dict, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Check-in import {self.id} of person {self.person_id}: {self.status}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -2,16 +2,22 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from math import ceil
 from statistics import fmean
 
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from backend.accounts.models import User
 from backend.care.access import patients_of, people_with_a_therapist
 from backend.checkins.models import Baseline, CheckIn, Flag, Note
-from backend.checkins.reassessment import Reassessment, reassess
+from backend.checkins.reassessment import (
+    BASELINE_DAYS,
+    RECENT_DAYS,
+    Reassessment,
+    reassess,
+    window_opened,
+)
 from backend.plans.models import PlanChange, Schedule
 from backend.plans.selectors import proposals_for_person
 from backend.reminders.models import Occurrence
@@ -142,6 +148,33 @@ def adherence_outcome(
     return AdherenceOutcome(enough=enough, met=met, not_met=not_met)
 
 
+def reassessment_of(*, person: User, baseline: CheckIn, today: date) -> Reassessment:
+    """The card's verdict from two windows of the person's check-ins: the baseline week and
+    the last RECENT_DAYS local days up to and including today. One query."""
+    zone = person.time_zone
+    week_start = baseline.recorded_at
+    week_end = week_start + timedelta(days=BASELINE_DAYS)
+    recent_start = datetime.combine(today - timedelta(days=RECENT_DAYS - 1), time.min, tzinfo=zone)
+    recent_end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
+    rows = list(
+        checkins_for_person(person=person)
+        .filter(
+            Q(recorded_at__gte=week_start, recorded_at__lt=week_end)
+            | Q(recorded_at__gte=recent_start, recorded_at__lt=recent_end)
+        )
+        .order_by("recorded_at", "id")
+        .values_list("recorded_at", "tone", "pain")
+    )
+    recent = [row for row in rows if recent_start <= row[0] < recent_end]
+    return reassess(
+        plan_started=week_start.astimezone(zone).date(),
+        today=today,
+        baseline_week=[(t, p) for at, t, p in rows if week_start <= at < week_end],
+        recent=[(t, p) for _at, t, p in recent],
+        latest_on=recent[-1][0].astimezone(zone).date() if recent else None,
+    )
+
+
 @dataclass(frozen=True)
 class Trend:
     series: list[dict]
@@ -166,17 +199,9 @@ def trend_for_person(
     _recorders_name(series)
     baseline = baseline_of(person=person)
     latest = series[-1] if series else None
-    reassessment = None
-    if baseline is not None:
-        zone = person.time_zone
-        reassessment = reassess(
-            plan_started=baseline.recorded_at.astimezone(zone).date(),
-            today=today,
-            baseline_pain=baseline.pain,
-            latest_tone=latest["tone"] if latest else None,
-            latest_pain=latest["pain"] if latest else None,
-            latest_on=latest["recorded_at"].astimezone(zone).date() if latest else None,
-        )
+    reassessment = (
+        None if baseline is None else reassessment_of(person=person, baseline=baseline, today=today)
+    )
     adherence = adherence_by_week(person=person)
     return Trend(
         series=series,
@@ -273,3 +298,14 @@ def unread_therapist_messages(*, person: User) -> list[TherapistMessage]:
 
 def notes_for_person(*, person: User) -> QuerySet[Note]:
     return Note.objects.filter(checkin__person=person)
+
+
+def reassessment_window_start(*, person: User, today: date) -> date:
+    """The day the open or latest reassessment window opened: what a goal's rating belongs to.
+    Before the first window, the starting point's day; with no starting point yet, today."""
+    baseline = baseline_of(person=person)
+    if baseline is None:
+        return today
+    started = baseline.recorded_at.astimezone(person.time_zone).date()
+    opened = window_opened((today - started).days)
+    return started if opened is None else started + timedelta(days=opened)

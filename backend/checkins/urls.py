@@ -14,5 +14,6 @@ urlpatterns = [
         views.therapist_message_read,
         name="therapist-message-read",
     ),
+    path("goals/<int:goal_id>/rating/", views.goal_rating_new, name="goal-rating-new"),
     path("baseline/reset/", views.baseline_reset_page, name="baseline-reset"),
 ]

@@ -17,6 +17,7 @@ from backend.checkins.selectors import (
     alerts_of_person,
     checkins_for_person,
     notes_for_person,
+    reassessment_window_start,
     trend_for_person,
 )
 from backend.checkins.services import (
@@ -27,6 +28,9 @@ from backend.checkins.services import (
     note_add,
     note_read,
 )
+from backend.goals.models import Attainment
+from backend.goals.selectors import goals_for_person, goals_with_ratings, ratings_between
+from backend.goals.services import goal_rate
 from backend.plans.guidance_words import guidance_lines
 from backend.plans.selectors import massage_plan_of, plan_guidance_for, proposals_for_person
 from backend.plans.services import proposal_read
@@ -192,9 +196,52 @@ def _trend(request):
         .prefetch_related("therapist_notes")
         .order_by("-recorded_at", "-id")[:5],
         "note_form": NoteForm() if acting_role(request) == THERAPIST else None,
+        **_goals_context(request),
     }
     status = 400 if context["plan_check"]["form"].errors else 200
     return render(request, "checkins/trend.html", context, status=status)
+
+
+def _goals_context(request) -> dict:
+    """The active goals; while a reassessment is due, the person or a caregiver rates each."""
+    person = request.person
+    window = reassessment_window_start(
+        person=person, today=timezone.localdate(timezone=person.time_zone)
+    )
+    goals = goals_with_ratings(person=person, active_only=True)
+    for goal in goals:
+        rating = goal.latest_rating
+        goal.rated_now = rating if rating and rating.window_start == window else None
+    return {
+        "goals": goals,
+        "rate_goals": acting_role(request) != THERAPIST,
+        "attainment": Attainment.choices,
+    }
+
+
+@allows(Allow.THERAPIST_READS)
+@require_POST
+def goal_rating_new(request, goal_id: int):
+    """One tap on the reassessment card: the goal's rating for this window."""
+    person = request.person
+    goal = get_object_or_404(goals_for_person(person=person), id=goal_id)
+    value = request.POST.get("score", "")
+    score = int(value) if value.lstrip("-").isdigit() else None
+    if score not in Attainment.values:
+        messages.error(request, _("Choose one of the five ratings, from −2 to +2."))
+        response = _trend(request)
+        response.status_code = 400
+        return response
+    window = reassessment_window_start(
+        person=person, today=timezone.localdate(timezone=person.time_zone)
+    )
+    try:
+        goal_rate(goal=goal, score=score, window_start=window, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Rating saved."))
+    return redirect(f"{reverse('checkins-trend')}#reassessment")
 
 
 # Nothing is recorded before 1900 or after this month; and the page's links to the months on
@@ -239,6 +286,8 @@ def summary_page(request):
         "checkins": checkins_for_person(person=person)
         .filter(recorded_at__gte=start, recorded_at__lt=end)
         .select_related("recorded_by"),
+        "goals": goals_with_ratings(person=person, active_only=True),
+        "month_ratings": ratings_between(person=person, start=start, end=end),
     }
     return render(request, "checkins/summary.html", context)
 

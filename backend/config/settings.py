@@ -63,6 +63,7 @@ LOCAL_APPS = [
     "backend.plans",
     "backend.reminders",
     "backend.checkins",
+    "backend.goals",
     "backend.care",
     "backend.web",
     "backend.dashboard",
@@ -268,7 +269,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ToneEnum": ["0", "1", "1+", "2", "3", "4"]},
+    "ENUM_NAME_OVERRIDES": {
+        "ToneEnum": ["0", "1", "1+", "2", "3", "4"],
+        "GoalStatusEnum": "backend.goals.models.Goal.Status",
+    },
 }
 
 # Celery: configured from these CELERY_* settings by backend/config/celery.py.

@@ -5,8 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from backend.accounts import api as accounts_api
 from backend.care import api as care_api
 from backend.checkins import api as checkins_api
+from backend.checkins.selectors import reassessment_window_start
 from backend.config.health import healthz
 from backend.export import api as export_api
+from backend.goals import api as goals_api
 from backend.plans import api as plans_api
 from backend.reminders import api as reminders_api
 from backend.reminders import views as reminders_views
@@ -98,6 +100,13 @@ api_v1 = [
     path("checkins/export/", checkins_api.CheckInExportApi.as_view(), name="api-checkins-export"),
     path("checkins/import/", checkins_api.CheckInImportApi.as_view(), name="api-checkins-import"),
     path("trends/", checkins_api.TrendApi.as_view(), name="api-trends"),
+    path("goals/", goals_api.GoalsApi.as_view(), name="api-goals"),
+    path("goals/<int:goal_id>/", goals_api.GoalDetailApi.as_view(), name="api-goal"),
+    path(
+        "goals/<int:goal_id>/ratings/",
+        goals_api.GoalRatingApi.as_view(window_start=reassessment_window_start),
+        name="api-goal-ratings",
+    ),
     path("alerts/", checkins_api.AlertApi.as_view(), name="api-alerts"),
     path(
         "alerts/<int:flag_id>/resolve/",
@@ -124,6 +133,7 @@ urlpatterns = [
     path("care/", include("backend.care.urls")),
     path("", include("backend.dashboard.urls")),
     path("checkins/", include("backend.checkins.urls")),
+    path("goals/", include("backend.goals.urls")),
     path("", include("backend.reminders.urls")),
     path("calendar/<str:token>.ics", reminders_views.calendar_feed, name="calendar-feed"),
     path("api/v1/", include(api_v1)),

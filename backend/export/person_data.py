@@ -24,6 +24,7 @@ from backend.care.models import (
     TherapistAccess,
 )
 from backend.checkins.models import Baseline, CheckIn, Flag, Note
+from backend.goals.models import Goal, GoalRating
 from backend.plans.models import (
     MassagePlan,
     PlanChange,
@@ -124,6 +125,14 @@ def person_data(*, person: User, now: datetime | None = None) -> dict:
         "flags": _rows(
             Flag.objects.filter(person=person), "kind", "checkin_id", "created_at", "resolved_at",
             "resolved_by_name", "resolution",
+        ),
+        "goals": _rows(
+            Goal.objects.filter(person=person),
+            "id", "text", "status", "earlier_texts", "created_at", "closed_at",
+        ),
+        "goal_ratings": _rows(
+            GoalRating.objects.filter(goal__person=person),
+            "goal_id", "score", "window_start", "rated_at", "superseded_at",
         ),
         "caregivers": _rows(
             CareRelation.objects.filter(person=person), "caregiver__name", "created_at"

@@ -37,6 +37,7 @@ from backend.care.models import AccessLogEntry, SupportRelation, TherapistAccess
 from backend.care.services import dependent_create
 from backend.checkins.models import Flag
 from backend.checkins.services import alert_resolve, checkin_create, note_add
+from backend.goals.services import goal_create
 from backend.plans.models import Schedule
 from backend.plans.services import (
     SessionTime,
@@ -122,6 +123,9 @@ class Cast:
             worse_after=True,
         ).checkin
         note_add(checkin=self.checkin, author=self.therapist, text="Try lighter pressure.")
+        # Goals, so the reassessment card offers their ratings.
+        goal_create(person=self.patient, text="Put on shoes without help")
+        goal_create(person=self.patient, text="Climb stairs")
         checkin_create(person=self.child, idempotency_key=uuid.uuid4(), tone=2, pain=3, ease=6)
         self.proposal = proposal_create(
             person=self.patient,
@@ -358,6 +362,7 @@ VISITS = [
         ready=".chart canvas",
     ),
     Visit("devices-and-calendar", "devices/", "/devices/", "patient", main=True),
+    Visit("goals", "goals/", "/goals/", "patient", main=True),
     Visit("settings", "accounts/settings/", "/accounts/settings/", "patient", main=True),
     Visit("password-change", "accounts/password_change/", "/accounts/password_change/", "patient"),
     Visit(
@@ -515,6 +520,8 @@ NOT_PAGES = {
     "care/profile/delete/": "POST only, then the care page",
     "checkins/<int:checkin_id>/notes/": "POST only, then the trend",
     "checkins/baseline/reset/": "POST only, then the trend",
+    "checkins/goals/<int:goal_id>/rating/": "POST only, then the trend",
+    "goals/<int:goal_id>/": "POST only, then the goals page",
     "checkins/messages/<str:kind>/<int:message_id>/read/": "POST only, then Home or the message",
     "devices/<int:device_id>/": "POST only, then the devices page",
     "calendar/<str:token>.ics": "an iCalendar feed",
@@ -561,6 +568,7 @@ def test_every_html_page_is_visited(make_person):
         "message_id": cast.proposal.id,
         "caregiver_id": cast.parent.id,
         "supporter_id": cast.support.id,
+        "goal_id": cast.proposal.id,  # any id: a GET is refused before it is looked up
     }
     shown = {}
     for route in NOT_PAGES:

@@ -32,6 +32,7 @@ from backend.care.services import dependent_create, invitation_create
 from backend.checkins.export import checkins_to_csv
 from backend.checkins.services import alert_raise, checkin_create, note_add
 from backend.export.person_data import person_data
+from backend.goals.services import goal_create
 from backend.plans.models import Schedule
 from backend.plans.services import (
     SessionTime,
@@ -370,6 +371,11 @@ API = [
     Op("GET", "/api/v1/safety-screen/", read(200)),
     Op("POST", "/api/v1/safety-screen/", write(201), NO),
     Op("GET", "/api/v1/trends/", read(200)),
+    Op("GET", "/api/v1/goals/", read(200)),
+    Op("POST", "/api/v1/goals/", write(201), {"text": "Open a jar"}),
+    Op("PATCH", "/api/v1/goals/{goal_id}/", write(200), {"text": "Put on both shoes"}),
+    Op("DELETE", "/api/v1/goals/{goal_id}/", write(204), notes="retires it; history kept"),
+    Op("POST", "/api/v1/goals/{goal_id}/ratings/", write(201), {"score": 1}),
 ]
 
 
@@ -590,6 +596,15 @@ PAGES = [
         therapist_only(302, anonymous=LOGIN),
         {"reason": "Seen"},
     ),
+    page(
+        "POST",
+        "checkins/goals/<int:goal_id>/rating/",
+        write(302, anonymous=LOGIN),
+        {"score": "1"},
+    ),
+    page("GET", "goals/", read(200, anonymous=LOGIN)),
+    page("POST", "goals/", write(302, anonymous=LOGIN), {"text": "Open a jar"}),
+    page("POST", "goals/<int:goal_id>/", write(302, anonymous=LOGIN), {"status": "achieved"}),
     page("GET", "occurrences/<int:occurrence_id>/", day(200, anonymous=LOGIN)),
     page("POST", "occurrences/<int:occurrence_id>/", day(302, anonymous=LOGIN, therapist=403)),
     page("GET", "devices/", read(200, anonymous=LOGIN)),
@@ -747,6 +762,7 @@ class World:
             status=Occurrence.Status.ISSUED,
         )
         _feed, feed_token = calendar_feed_enable(person=subject)
+        goal = goal_create(person=subject, text=f"goal-{MARK}")
         AccessLogEntry.objects.create(
             therapist=self.users[THERAPIST], person=subject, path="/checkins/trend/"
         )
@@ -767,6 +783,7 @@ class World:
             "token": feed_token,
             "uidb64": "MQ",
             "occurrence": occurrence,
+            "goal_id": goal.id,
         }
 
     def values(self, subject: str) -> dict:
@@ -801,6 +818,7 @@ class World:
             f"therapist-note-{MARK}",
             f"proposal-{MARK}",
             f"stretch-{MARK}",
+            f"goal-{MARK}",
         ]
         return found + ([person.email] if person.email else [])
 

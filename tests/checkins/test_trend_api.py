@@ -51,31 +51,37 @@ def test_the_trend_costs_the_same_queries_for_two_years_as_for_ten_days(api_as, 
 
 @pytest.mark.django_db
 def test_the_trend_shows_the_series_baseline_and_the_numbers_behind_the_card(api_as, person):
-    start = datetime.now(UTC) - timedelta(days=30)
-    api_as.post(
-        "/api/v1/checkins/",
-        {
-            "idempotency_key": str(uuid.uuid4()),
-            "tone": "2",
-            "pain": 8,
-            "ease": 3,
-            "recorded_at": start.isoformat(),
-        },
-        format="json",
-    )
-    api_as.post(
-        "/api/v1/checkins/",
-        {"idempotency_key": str(uuid.uuid4()), "tone": "1", "pain": 5, "ease": 6},
-        format="json",
-    )
+    now = datetime.now(UTC)
+    start = now - timedelta(days=30)
+    for when, tone, pain in [
+        (start, "2", 8),
+        (start + timedelta(days=1), "2", 7),
+        (start + timedelta(days=2), "2", 9),
+        (now - timedelta(days=4), "1", 5),
+        (now - timedelta(days=2), "1", 6),
+        (now, "1", 4),
+    ]:
+        api_as.post(
+            "/api/v1/checkins/",
+            {
+                "idempotency_key": str(uuid.uuid4()),
+                "tone": tone,
+                "pain": pain,
+                "ease": 5,
+                "recorded_at": when.isoformat(),
+            },
+            format="json",
+        )
 
     body = api_as.get(URL).json()
 
-    assert [(p["tone"], p["pain"]) for p in body["series"]] == [("2", 8), ("1", 5)]
+    assert [p["pain"] for p in body["series"]] == [8, 7, 9, 5, 6, 4]
     assert body["baseline"]["pain"] == 8
     card = body["reassessment"]
     assert (card["status"], card["due"], card["days"]) == ("working", True, 30)
+    # Medians of each window, not the single first and latest check-ins.
     assert (card["latest_tone"], card["baseline_pain"], card["latest_pain"]) == ("1", 8, 5)
+    assert (card["recent_count"], card["baseline_count"]) == (3, 3)
 
 
 @pytest.mark.django_db
@@ -187,6 +193,23 @@ def card_on(api_as, person, today: int, history: list[tuple[int, str, int]]) -> 
         return api_as.get(URL).json()["reassessment"]
 
 
+# Pain 8 and tone 2 through the first week.
+FIRST_WEEK = [(0, "2", 8), (2, "2", 8), (4, "2", 8)]
+
+
+@pytest.mark.django_db
+def test_with_too_few_check_ins_the_card_is_not_enough_with_the_counts(api_as, person):
+    card = card_on(api_as, person, 31, [*FIRST_WEEK, (30, "0", 0)])
+
+    assert (card["status"], card["due"], card["recent_count"], card["baseline_count"]) == (
+        "not_enough",
+        True,
+        1,
+        3,
+    )
+    assert (card["tone_met"], card["latest_pain"]) == (None, None)
+
+
 @pytest.mark.parametrize(
     ("latest", "verdict"),
     [
@@ -203,7 +226,9 @@ def test_in_weeks_4_to_6_the_card_judges_the_latest_check_in_against_the_start(
 ):
     tone, pain = latest
 
-    card = card_on(api_as, person, 31, [(0, "2", 8), (14, "2", 6), (30, tone, pain)])
+    recent = [(day, tone, pain) for day in (26, 28, 30)]
+
+    card = card_on(api_as, person, 31, [*FIRST_WEEK, (14, "2", 6), *recent])
 
     assert (card["status"], card["tone_met"], card["pain_met"], card["pain_change"]) == verdict
     assert (card["baseline_pain"], card["latest_tone"], card["latest_pain"]) == (8, tone, pain)
@@ -230,12 +255,10 @@ def test_before_week_4_the_card_gives_no_verdict_and_says_when_to_look(api_as, p
 
 @pytest.mark.django_db
 def test_between_reassessments_the_card_keeps_the_numbers_and_names_the_next_date(api_as, person):
-    history = [(0, "2", 8), (49, "1", 4)]
+    history = [*FIRST_WEEK, (40, "1", 4), (45, "1", 4), (49, "1", 4)]
 
     between = card_on(api_as, person, 50, history)
-    with time_machine.travel(on_day(72), tick=False):
-        api_as.force_login(person)
-        again = api_as.get(URL).json()["reassessment"]
+    again = card_on(api_as, person, 72, [(60, "1", 4), (62, "1", 4), (66, "1", 4)])
 
     assert (between["due"], between["status"], between["next_due_on"]) == (
         False,

@@ -146,6 +146,42 @@ def card_on(client, person, today: int, history: list[tuple[int, str, int]]) -> 
     return card_of(trend_on(client, person, today))
 
 
+# Pain 8 and tone 2 through the first week.
+FIRST_WEEK = [(0, "2", 8), (2, "2", 8), (4, "2", 8)]
+
+
+@pytest.mark.django_db
+def test_one_bad_day_does_not_flip_the_verdict_the_card_rests_on_the_medians(client, person):
+    good = [(day, "1", 4) for day in (20, 22, 24, 26, 28)]
+
+    card = card_on(client, person, 31, [*FIRST_WEEK, *good, (30, "3", 9)])
+
+    assert "The plan looks like it is working." in card
+    assert "Muscle tone now: 1 (aim: under 2)" in card
+    assert "Pain: 8 at the start, 4 now, 50% lower" in card
+    assert "Based on 6 check-ins in the last 14 days and 3 in the first week." in card
+
+
+@pytest.mark.django_db
+def test_with_too_few_check_ins_the_card_says_so_and_counts_them(client, person):
+    card = card_on(client, person, 31, [*FIRST_WEEK, (25, "1", 2), (30, "1", 2)])
+
+    assert "Not enough check-ins yet to answer" in card
+    assert "So far: 3 in the first week, 2 in the last 14 days." in card
+    assert "looks like it is working" not in card and "Not there yet" not in card
+
+
+@pytest.mark.django_db
+def test_an_even_count_of_pain_scores_shows_the_half_point(client, person):
+    recent = [(24, "1", 4), (26, "1", 5), (28, "1", 5), (30, "1", 6)]
+
+    first_week = [(0, "2", 8), (2, "2", 8), (4, "2", 9), (6, "2", 9)]
+
+    card = card_on(client, person, 31, [*first_week, *recent])
+
+    assert "Pain: 8.5 at the start, 5 now, 41% lower" in card
+
+
 @pytest.mark.parametrize(
     ("latest", "says"),
     [
@@ -193,11 +229,14 @@ def test_in_weeks_4_to_6_the_card_says_what_is_met_with_the_numbers_used(
 ):
     tone, pain = latest
 
-    card = card_on(client, person, 31, [(0, "2", 8), (14, "2", 6), (28, tone, pain)])
+    first_week = [(day, "2", 8) for day in (0, 2, 4)]
+    recent = [(day, tone, pain) for day in (26, 28, 30)]
+
+    card = card_on(client, person, 31, [*first_week, (14, "2", 6), *recent])
 
     for line in says:
         assert line in card
-    assert "Based on your starting check-in and your latest, 28 days apart." in card
+    assert "Based on 3 check-ins in the last 14 days and 3 in the first week." in card
     assert "Next reassessment" not in card
 
 
@@ -215,7 +254,7 @@ def test_before_week_4_the_card_says_it_is_too_early_and_when_to_look(client, pe
 def test_between_reassessments_the_card_shows_the_numbers_and_the_next_date_not_a_verdict(
     client, person
 ):
-    card = card_on(client, person, 50, [(0, "2", 8), (49, "1", 4)])
+    card = card_on(client, person, 50, [*FIRST_WEEK, (45, "1", 4), (47, "1", 4), (49, "1", 4)])
 
     assert "The plan looks like it is working." not in card
     assert "✓" not in card
@@ -226,7 +265,7 @@ def test_between_reassessments_the_card_shows_the_numbers_and_the_next_date_not_
 
 @pytest.mark.django_db
 def test_four_weeks_after_the_first_window_the_verdict_comes_back(client, person):
-    history = [(0, "2", 8), (49, "1", 4)]
+    history = [*FIRST_WEEK, (60, "1", 4), (64, "1", 4), (68, "1", 4)]
 
     between = card_on(client, person, 69, history)
     again = card_of(trend_on(client, person, 70))

@@ -10,6 +10,7 @@ from backend.accounts.services import api_token_create
 from backend.care.models import SupportRelation, TherapistAccess
 from backend.care.services import dependent_create, invitation_create
 from backend.checkins.services import alert_raise, checkin_create, note_add
+from backend.goals.services import goal_create
 from backend.plans.models import Schedule
 from backend.plans.services import (
     SessionTime,
@@ -65,6 +66,7 @@ def _fill(subject: User, therapist: User) -> dict:
         status=Occurrence.Status.ISSUED,
     )
     calendar_feed_enable(person=subject)
+    goal = goal_create(person=subject, text="Put on shoes without help")
     TherapistAccess.objects.create(therapist=therapist, person=subject)
     return {
         "checkin_id": checkin.id,
@@ -74,6 +76,7 @@ def _fill(subject: User, therapist: User) -> dict:
         "invitation_id": invitation.id,
         "occurrence_id": occurrence.id,
         "therapist_id": therapist.id,
+        "goal_id": goal.id,
     }
 
 

@@ -68,7 +68,7 @@ def test_a_spanish_speaker_checks_in_in_spanish(as_spanish):
 
 def test_a_spanish_speaker_sees_the_trend_and_the_reassessment_card_in_spanish(as_spanish, spanish):
     start = timezone.now() - timedelta(days=40)
-    for days, tone, pain in ((0, 3, 8), (39, 2, 4)):
+    for days, tone, pain in ((0, 3, 8), (1, 3, 8), (2, 3, 8), (37, 2, 4), (38, 2, 4), (39, 2, 4)):
         checkin_create(
             person=spanish,
             idempotency_key=uuid.uuid4(),
