@@ -117,6 +117,13 @@ def celery_worker(_worker_process):
     celery_app.conf.task_default_queue = unconsumed
 
 
+@pytest.fixture
+def bulk_worker(celery_worker, settings):
+    """The worker of long jobs (the CSV import): here the test worker, on its queue."""
+    settings.CELERY_BULK_QUEUE = celery_worker.queue
+    return celery_worker
+
+
 # A household around `person`: their child, their therapist, a second parent of the child.
 @pytest.fixture
 def child(person):

@@ -24,12 +24,14 @@ from backend.care.models import AccessLogEntry
 from backend.checkins.api import CheckInApi
 from backend.checkins.export import checkins_to_csv
 from backend.checkins.forms import CheckInForm
+from backend.checkins.models import CheckInImport
 from backend.checkins.services import checkin_create, note_add
 from backend.goals.services import goal_create
 from backend.plans.services import StretchInput, proposal_create, stretch_routine_save
 from backend.reminders.services import device_rename
 from tests.conftest import PASSWORD
 from tests.support.household import Household, household_build
+from tests.support.imports import import_csv
 from tests.support.plans import MASSAGE_FORM, NO, STRETCH_FORM, massage_plan, stretch_routine
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +47,9 @@ BAD_ZONES = [
     "Europe/" + "x" * 300,
 ]
 DATA_APPS = {"accounts", "plans", "reminders", "checkins", "care", "goals", "webpush"}
-# Written on purpose by a therapist's request, whatever its input: the access log.
-AUDIT = {AccessLogEntry}
+# Written on purpose whatever the input: the access log (by a therapist's request), and the
+# record of an import, which says which lines failed.
+AUDIT = {AccessLogEntry, CheckInImport}
 
 
 def _rows() -> dict:
@@ -256,6 +259,12 @@ WRITES = [
                 "stretches.0.repetitions",
             ),
             ("side unknown", _nested("stretches.0.side", "middle"), "stretches.0.side"),
+            (
+                "built-in stretch unknown",
+                _nested("stretches.0.catalog_key", "ankle-circles"),
+                "stretches.0.catalog_key",
+            ),
+            ("custom stretch unnamed", _nested("stretches.0.name", ""), "stretches.0.name"),
             ("stretch field unknown", _nested("stretches.0.colour", "red"), "stretches.0.colour"),
             ("too many stretches", lambda b: b | {"stretches": b["stretches"] * 11}, "stretches"),
         ),
@@ -611,21 +620,31 @@ def test_a_body_nested_too_deeply_is_refused(household, who, path, depth):
     assert _rows() == before
 
 
-def test_a_check_in_file_with_one_bad_row_stores_none_of_it(household):
+@pytest.mark.django_db(transaction=True)
+def test_a_check_in_file_with_one_bad_row_stores_none_of_it(household, bulk_worker):
     client = _client(household, "parent")
     rows = checkins_to_csv(household.parent.checkins.all()).splitlines()
     good = rows[1].replace(rows[1].split(",")[0], str(uuid.uuid4()))
     bad = good.replace(good.split(",")[0], str(uuid.uuid4())).replace(",5,5,", ",5,11,")
     before = _rows()
 
-    response = client.post(
-        "/api/v1/checkins/import/", "\n".join([rows[0], good, bad]), content_type="text/csv"
-    )
+    job = import_csv(client, "\n".join([rows[0], good, bad]))
 
-    assert response.status_code == 400
-    assert response.json() == {
+    assert job["status"] == "failed"
+    assert job["errors"] == {
         "rows": {"3": {"ease": ["Ensure this value is less than or equal to 10."]}}
     }
+    assert _rows() == before
+
+
+def test_a_check_in_file_with_no_rows_is_a_400_naming_the_file(household):
+    client = _client(household, "parent")
+    before = _rows()
+
+    response = client.post("/api/v1/checkins/import/", "tone,pain\n", content_type="text/csv")
+
+    assert response.status_code == 400
+    assert response.json() == {"file": ["No check-ins found in the file."]}
     assert _rows() == before
 
 
@@ -848,6 +867,15 @@ PAGES = [
             ("reason too long", {"reason": too_long(200)}, "reason"),
         ),
         who="therapist",
+    ),
+    Page(
+        "overstimulation dismissal",
+        "/checkins/overstimulation/dismiss/",
+        lambda h: {"reason": "A long walk, not the massage."},
+        (
+            ("reason missing", {"reason": ""}, "reason"),
+            ("reason too long", {"reason": too_long(200)}, "reason"),
+        ),
     ),
     Page(
         "device name",

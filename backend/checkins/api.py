@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,11 +12,13 @@ from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.checkins.export import checkins_from_csv, checkins_to_csv
-from backend.checkins.models import CheckIn, Flag
+from backend.checkins.export import checkins_to_csv
+from backend.checkins.imports import checkin_import_start
+from backend.checkins.models import CheckIn, CheckInImport, Flag
 from backend.checkins.selectors import (
     alerts_for,
     alerts_of_person,
+    checkin_imports_of,
     checkins_for_person,
     notes_for_person,
     trend_for_person,
@@ -29,6 +31,7 @@ from backend.checkins.services import (
     note_add,
     note_read,
 )
+from backend.checkins.tasks import checkin_import_queue
 from backend.plans.api import GuidanceLineSerializer
 from backend.plans.guidance import Guidance
 from backend.plans.guidance_words import ESTIMATE_LABEL, guidance_lines, guidance_message
@@ -312,10 +315,35 @@ class CheckInExportApi(APIView):
         return response
 
 
-class CheckInImportApi(APIView):
-    """Takes back an export: rows already stored (same idempotency key) are left as they are."""
+class CheckInImportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=CheckInImport.Status.choices)
+    total = serializers.IntegerField(help_text="Rows in the file.")
+    processed = serializers.IntegerField(help_text="Rows checked so far.")
+    created = serializers.IntegerField(source="created_count", allow_null=True)
+    unchanged = serializers.IntegerField(
+        source="unchanged_count",
+        allow_null=True,
+        help_text="Rows already stored (the same idempotency key), left as they were.",
+    )
+    errors = serializers.JSONField(
+        help_text='When nothing was imported: {"rows": {line: {field: [messages]}}} for the '
+        'first failing lines, or {"file": [message]}.'
+    )
+    error_count = serializers.IntegerField(help_text="Lines that failed, all of them.")
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.SerializerMethodField()
 
-    allows = Allow.THERAPIST_READS
+    def get_url(self, job) -> str:
+        return reverse("api-checkins-import-status", args=[job.id])
+
+
+class CheckInImportApi(APIView):
+    """Takes back an export, in the background: rows already stored (same idempotency key)
+    are left as they are; one bad row and nothing is stored."""
+
+    allows = Allow.MANAGE
 
     # A form with the file, as generated clients and browsers send it; a bare text/csv body
     # (what the export gives back) is still taken.
@@ -327,46 +355,42 @@ class CheckInImportApi(APIView):
     @extend_schema(
         request={"multipart/form-data": CheckInImportUploadSerializer},
         description="Send the file as multipart/form-data in the field `file` (a body of "
-        "type text/csv is taken too).",
-        responses={
-            200: inline_serializer(
-                "CheckInImport",
-                {"created": serializers.IntegerField(), "unchanged": serializers.IntegerField()},
-            )
-        },
+        "type text/csv is taken too). The rows are checked and stored in the background: "
+        "follow `url` until `status` is `done` or `failed`.",
+        responses={202: CheckInImportSerializer},
     )
     def post(self, request):
-        rows = checkins_from_csv(self._text(request))
-        if not rows:
-            raise serializers.ValidationError({"file": [_("No check-ins found in the file.")]})
-        valid, errors = [], {}
-        for number, row in enumerate(rows, start=2):  # line numbers as a spreadsheet shows them
-            serializer = CheckInApi.CheckInInputSerializer(
-                data=row, context={"person": request.person}
-            )
-            if serializer.is_valid():
-                valid.append(serializer.validated_data)
-            else:
-                errors[str(number)] = serializer.errors
-        if errors:
-            raise serializers.ValidationError({"rows": errors})
-        with transaction.atomic():
-            results = [
-                checkin_create(person=request.person, recorded_by=request.user, **data)
-                for data in valid
-            ]
-        created = sum(result.created for result in results)
-        return Response({"created": created, "unchanged": len(results) - created})
-
-    def _text(self, request) -> str:
-        if isinstance(request.data, str):
-            return request.data
-        upload = self.CheckInImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
         try:
-            return upload.validated_data["file"].read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ParseError(_("The file must be UTF-8 text.")) from error
+            job = checkin_import_start(
+                person=request.person, by=request.user, text=csv_upload_text(request)
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        checkin_import_queue(job.id)
+        data = CheckInImportSerializer(job).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
+class CheckInImportStatusApi(APIView):
+    allows = Allow.MANAGE
+
+    @extend_schema(responses=CheckInImportSerializer)
+    def get(self, request, import_id: int):
+        job = checkin_imports_of(person=request.person).filter(id=import_id).first()
+        if job is None:
+            raise NotFound()
+        return Response(CheckInImportSerializer(job).data)
+
+
+def csv_upload_text(request) -> str:
+    if isinstance(request.data, str):
+        return request.data
+    upload = CheckInImportApi.CheckInImportUploadSerializer(data=request.data)
+    upload.is_valid(raise_exception=True)
+    try:
+        return upload.validated_data["file"].read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ParseError(_("The file must be UTF-8 text.")) from error
 
 
 class PlanCheckApi(APIView):
@@ -424,7 +448,9 @@ class AlertSerializer(serializers.Serializer):
     checkin = serializers.IntegerField(source="checkin_id", allow_null=True)
     resolved_at = serializers.DateTimeField(allow_null=True)
     resolved_by = serializers.CharField(
-        source="resolved_by_name", help_text="The name of the therapist who resolved it."
+        source="resolved_by_name",
+        help_text="Who resolved it: a therapist, or the person or a caregiver dismissing the "
+        "overstimulation card. Empty when it cleared by itself.",
     )
     resolution = serializers.CharField(help_text="Why it was resolved.")
 

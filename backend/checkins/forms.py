@@ -89,8 +89,13 @@ class CheckInForm(forms.Form):
             scales.append({"field": field, "options": options, "ends": self.SCALE_ENDS.get(name)})
         return scales
 
+    # One optional tap beside the three: asked every time, since overstimulation shows after
+    # a session and the guard is only as good as this answer.
+    QUICK_FLAG = "worse_after"
+
     def details(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in ["idempotency_key", *self.QUICK]]
+        skip = ["idempotency_key", *self.QUICK, self.QUICK_FLAG]
+        return [self[name] for name in self.fields if name not in skip]
 
     def details_open(self) -> bool:
         """Open "More details" when something in it was filled in or is wrong."""
@@ -123,9 +128,28 @@ class NoteForm(forms.Form):
     )
 
 
+class OverstimulationDismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it no longer applies"),
+        max_length=200,
+        help_text=_("A few words, kept with the alert: your therapist sees them."),
+    )
+
+
 class AlertResolveForm(forms.Form):
     reason = forms.CharField(
         label=_("Why it is resolved"),
         max_length=200,
         help_text=_("A few words, kept with the alert: what you did or decided."),
+    )
+
+
+class CheckInImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "A file as “Download all check-ins (CSV)” makes it. Rows already here are left as "
+            "they are; if any line has a mistake, nothing is imported and the line is named."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

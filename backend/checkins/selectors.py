@@ -10,7 +10,7 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from backend.accounts.models import User
 from backend.care.access import patients_of, people_with_a_therapist
-from backend.checkins.models import Baseline, CheckIn, Flag, Note
+from backend.checkins.models import Baseline, CheckIn, CheckInImport, Flag, Note
 from backend.checkins.reassessment import (
     BASELINE_DAYS,
     RECENT_DAYS,
@@ -298,6 +298,10 @@ def unread_therapist_messages(*, person: User) -> list[TherapistMessage]:
 
 def notes_for_person(*, person: User) -> QuerySet[Note]:
     return Note.objects.filter(checkin__person=person)
+
+
+def checkin_imports_of(*, person: User) -> QuerySet[CheckInImport]:
+    return CheckInImport.objects.filter(person=person).select_related("started_by")
 
 
 def reassessment_window_start(*, person: User, today: date) -> date:

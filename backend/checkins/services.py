@@ -2,17 +2,19 @@
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from backend.accounts.models import User
 from backend.care.access import therapists_of
 from backend.care.selectors import caregivers_of
 from backend.checkins.models import Baseline, CheckIn, Flag, Note
+from backend.checkins.overstimulation import USUAL_DAYS, Reading, back_to_usual, usual_level
 from backend.checkins.selectors import stalled_people
 from backend.plans.models import Schedule
 from backend.reminders.models import Occurrence
@@ -29,6 +31,8 @@ OVERSTIMULATION_ADVICE = [
 # Pain this high, or higher, is an alert for the person's therapists.
 PAIN_ALERT_AT = 7
 RESOLUTION_MAX = 200
+# Stored in English like a therapist's reason; pages translate it when they show it.
+BACK_TO_USUAL = gettext_noop("Two check-ins back at the usual level")
 
 
 @dataclass
@@ -94,6 +98,8 @@ def checkin_create(
             if _overstimulated(checkin):
                 alert_raise(person=person, kind=Flag.Kind.OVERSTIMULATION, checkin=checkin)
                 advice = [str(line) for line in OVERSTIMULATION_ADVICE]
+            else:
+                overstimulation_clear(person=person)
             if checkin.pain >= PAIN_ALERT_AT:
                 alert_raise(person=person, kind=Flag.Kind.PAIN, checkin=checkin)
     except IntegrityError:
@@ -101,6 +107,71 @@ def checkin_create(
         existing = CheckIn.objects.get(person=person, idempotency_key=idempotency_key)
         return CheckInResult(checkin=existing, created=False)
     return CheckInResult(checkin=checkin, created=True, advice=advice)
+
+
+def _reading(checkin: CheckIn) -> Reading:
+    return Reading(tone=checkin.tone, pain=checkin.pain, worse_after=checkin.worse_after)
+
+
+def overstimulation_clear(*, person: User, now: datetime | None = None) -> list[Flag]:
+    """Resolve the person's open overstimulation flags whose two latest check-ins since are
+    back at the usual level (the rule: backend.checkins.overstimulation). No one is named:
+    resolved_by stays empty."""
+    cleared = []
+    checkins = CheckIn.objects.filter(person=person)
+    baseline = Baseline.objects.filter(person=person).select_related("checkin").first()
+    open_flags = Flag.objects.filter(
+        person=person, kind=Flag.Kind.OVERSTIMULATION, resolved_at__isnull=True
+    ).exclude(checkin=None)
+    for flag in open_flags.select_related("checkin"):
+        flagged = flag.checkin
+        after = checkins.filter(recorded_at__gt=flagged.recorded_at).order_by("-recorded_at", "-id")
+        latest = [_reading(c) for c in reversed(after[:2])]
+        before = checkins.filter(
+            recorded_at__gte=flagged.recorded_at - timedelta(days=USUAL_DAYS),
+            recorded_at__lt=flagged.recorded_at,
+        )
+        fallback = flagged
+        if baseline and baseline.checkin and baseline.checkin.recorded_at < flagged.recorded_at:
+            fallback = baseline.checkin
+        usual = usual_level(before=[_reading(c) for c in before], fallback=_reading(fallback))
+        if back_to_usual(usual=usual, after=latest) and _resolve(
+            flag, by=None, reason=BACK_TO_USUAL, now=now
+        ):
+            cleared.append(flag)
+    return cleared
+
+
+def _resolve(flag: Flag, *, by: User | None, reason: str, now: datetime | None) -> bool:
+    """Claims the flag: False when someone resolved it first."""
+    return bool(
+        Flag.objects.filter(id=flag.id, resolved_at__isnull=True).update(
+            resolved_at=now or timezone.now(),
+            resolved_by=by,
+            resolved_by_name=by.display_name if by else "",
+            resolution=reason,
+        )
+    )
+
+
+@transaction.atomic
+def overstimulation_dismiss(*, person: User, by: User, reason: str) -> int:
+    """The person or a caregiver dismisses the overstimulation card, saying why. Every open
+    overstimulation flag is resolved with the reason; the therapist sees it in the history."""
+    reason = _checked_reason(reason)
+    flags = Flag.objects.filter(
+        person=person, kind=Flag.Kind.OVERSTIMULATION, resolved_at__isnull=True
+    )
+    return sum(_resolve(flag, by=by, reason=reason, now=None) for flag in flags)
+
+
+def _checked_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say in a few words why it is resolved.")})
+    if len(reason) > RESOLUTION_MAX:
+        raise ValidationError({"reason": _("Keep the reason to 200 characters.")})
+    return reason
 
 
 def baseline_reset(*, person: User) -> None:
@@ -151,11 +222,7 @@ def stalled_alerts_raise(*, now: datetime) -> list[Flag]:
 
 @transaction.atomic
 def alert_resolve(*, flag: Flag, by: User, reason: str, now: datetime | None = None) -> Flag:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say in a few words why it is resolved.")})
-    if len(reason) > RESOLUTION_MAX:
-        raise ValidationError({"reason": _("Keep the reason to 200 characters.")})
+    reason = _checked_reason(reason)
     flag = Flag.objects.select_for_update().get(id=flag.id)
     if flag.resolved_at is not None:
         raise ValidationError({"reason": _("This alert was already resolved.")})

@@ -10,10 +10,17 @@ urlpatterns = [
     path("summary/", views.summary_page, name="checkins-summary"),
     path("alerts/<int:flag_id>/", views.alert_page, name="checkins-alert"),
     path(
+        "overstimulation/dismiss/",
+        views.overstimulation_dismiss_page,
+        name="overstimulation-dismiss",
+    ),
+    path(
         "messages/<str:kind>/<int:message_id>/read/",
         views.therapist_message_read,
         name="therapist-message-read",
     ),
+    path("import/", views.import_page, name="checkins-import"),
+    path("import/<int:import_id>/", views.import_status_page, name="checkins-import-status"),
     path("goals/<int:goal_id>/rating/", views.goal_rating_new, name="goal-rating-new"),
     path("baseline/reset/", views.baseline_reset_page, name="baseline-reset"),
 ]

@@ -11,10 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backend.care.access import THERAPIST, acting_role
-from backend.checkins.forms import AlertResolveForm, CheckInForm, NoteForm, PlanCheckForm
+from backend.checkins.forms import (
+    AlertResolveForm,
+    CheckInForm,
+    CheckInImportForm,
+    NoteForm,
+    OverstimulationDismissForm,
+    PlanCheckForm,
+)
+from backend.checkins.imports import checkin_import_start, import_size_check
 from backend.checkins.models import Flag, Tone
 from backend.checkins.selectors import (
     alerts_of_person,
+    checkin_imports_of,
     checkins_for_person,
     notes_for_person,
     reassessment_window_start,
@@ -27,7 +36,9 @@ from backend.checkins.services import (
     checkin_create,
     note_add,
     note_read,
+    overstimulation_dismiss,
 )
+from backend.checkins.tasks import checkin_import_queue
 from backend.goals.models import Attainment
 from backend.goals.selectors import goals_for_person, goals_with_ratings, ratings_between
 from backend.goals.services import goal_rate
@@ -178,8 +189,9 @@ def trend_page(request):
     return _trend(request)
 
 
-def _trend(request):
+def _trend(request, dismiss_form=None):
     person = request.person
+    therapist = acting_role(request) == THERAPIST
     trend = trend_for_person(person=person, today=timezone.localdate(timezone=person.time_zone))
     recent_flag = any(f.created_at > timezone.now() - RECENT_FLAG for f in trend.open_flags)
     context = {
@@ -195,10 +207,11 @@ def _trend(request):
         .select_related("recorded_by")
         .prefetch_related("therapist_notes")
         .order_by("-recorded_at", "-id")[:5],
-        "note_form": NoteForm() if acting_role(request) == THERAPIST else None,
+        "note_form": NoteForm() if therapist else None,
+        "dismiss_form": None if therapist else dismiss_form or OverstimulationDismissForm(),
         **_goals_context(request),
     }
-    status = 400 if context["plan_check"]["form"].errors else 200
+    status = 400 if context["plan_check"]["form"].errors or dismiss_form else 200
     return render(request, "checkins/trend.html", context, status=status)
 
 
@@ -316,6 +329,21 @@ def note_new(request, checkin_id: int):
     return response
 
 
+@allows(Allow.THERAPIST_READS)
+@require_POST
+def overstimulation_dismiss_page(request):
+    """The person or a caregiver takes the overstimulation card down, saying why."""
+    form = OverstimulationDismissForm(request.POST)
+    if form.is_valid():
+        overstimulation_dismiss(
+            person=request.person, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Dismissed. Your therapist sees your reason."))
+        return redirect("checkins-trend")
+    # Refused, not dropped: the page comes back with the reason and nothing is saved.
+    return _trend(request, dismiss_form=form)
+
+
 @allows(Allow.THERAPIST_WRITES)
 @require_http_methods(["GET", "POST"])
 def alert_page(request, flag_id: int):
@@ -352,3 +380,46 @@ def therapist_message_read(request, kind: str, message_id: int):
     else:
         raise Http404
     return redirect(target if request.POST.get("open") else "home")
+
+
+@allows(Allow.MANAGE)
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    """Upload a CSV of check-ins; it is checked and stored in the background."""
+    form = CheckInImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = checkin_import_start(
+                person=request.person, by=request.user, text=_upload_text(form.files["file"])
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            checkin_import_queue(job.id)
+            return redirect("checkins-import-status", import_id=job.id)
+    imports = checkin_imports_of(person=request.person)[:5]
+    status = 400 if form.errors else 200
+    return render(
+        request, "checkins/import.html", {"form": form, "imports": imports}, status=status
+    )
+
+
+def _upload_text(upload) -> str:
+    import_size_check(upload.size)  # before reading it into memory
+    try:
+        return upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError({"file": _("The file must be UTF-8 text.")}) from error
+
+
+@allows(Allow.MANAGE)
+@require_GET
+def import_status_page(request, import_id: int):
+    job = get_object_or_404(checkin_imports_of(person=request.person), id=import_id)
+    rows = sorted(job.errors.get("rows", {}).items(), key=lambda item: int(item[0]))
+    return render(
+        request,
+        "checkins/import_status.html",
+        {"job": job, "rows": rows, "file_errors": job.errors.get("file", [])},
+    )

@@ -160,6 +160,9 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 # A signed-in person's own choice (User.language) wins; visitors get their browser's language.
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# Dates and times read one way per language: templates name a format ("MONTH_DAY_FORMAT"),
+# each language's module says how it reads (backend/config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["backend.config.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Every datetime in the database is UTC; a person's own zone is applied per request.
 TIME_ZONE = "UTC"
@@ -277,10 +280,12 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: configured from these CELERY_* settings by backend/config/celery.py.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
-# Two queues: sends on the default one, dispatcher passes on their own, served by a worker of
-# their own, so a minute whose sending runs long never holds up the next minute's pass.
+# Three queues, each with a worker of its own: sends on the default one; dispatcher passes, so
+# that a minute whose sending runs long never holds up the next minute's pass; and long jobs
+# a person starts (a CSV import), so that they never wait in front of anyone's reminder.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "tonus")
 CELERY_DISPATCH_QUEUE = env_str("CELERY_DISPATCH_QUEUE", "tonus-dispatch")
+CELERY_BULK_QUEUE = env_str("CELERY_BULK_QUEUE", "tonus-bulk")
 CELERY_TASK_ROUTES = {
     "backend.reminders.tasks.dispatch_due_reminders": {"queue": CELERY_DISPATCH_QUEUE},
 }

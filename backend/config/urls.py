@@ -99,6 +99,11 @@ api_v1 = [
     ),
     path("checkins/export/", checkins_api.CheckInExportApi.as_view(), name="api-checkins-export"),
     path("checkins/import/", checkins_api.CheckInImportApi.as_view(), name="api-checkins-import"),
+    path(
+        "checkins/imports/<int:import_id>/",
+        checkins_api.CheckInImportStatusApi.as_view(),
+        name="api-checkins-import-status",
+    ),
     path("trends/", checkins_api.TrendApi.as_view(), name="api-trends"),
     path("goals/", goals_api.GoalsApi.as_view(), name="api-goals"),
     path("goals/<int:goal_id>/", goals_api.GoalDetailApi.as_view(), name="api-goal"),

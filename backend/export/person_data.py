@@ -23,7 +23,7 @@ from backend.care.models import (
     SupportRelation,
     TherapistAccess,
 )
-from backend.checkins.models import Baseline, CheckIn, Flag, Note
+from backend.checkins.models import Baseline, CheckIn, CheckInImport, Flag, Note
 from backend.goals.models import Goal, GoalRating
 from backend.plans.models import (
     MassagePlan,
@@ -122,6 +122,12 @@ def person_data(*, person: User, now: datetime | None = None) -> dict:
             "checkin_id", "author_name", "text", "created_at", "read_at",
         ),
         "baseline": _rows(Baseline.objects.filter(person=person), "checkin_id", "set_at"),
+        # What each upload did; its file is kept only until it is imported.
+        "checkin_imports": _rows(
+            CheckInImport.objects.filter(person=person),
+            "created_at", "status", "total", "created_count", "unchanged_count", "error_count",
+            "finished_at",
+        ),
         "flags": _rows(
             Flag.objects.filter(person=person), "kind", "checkin_id", "created_at", "resolved_at",
             "resolved_by_name", "resolution",

@@ -30,6 +30,7 @@ from backend.plans.services import (
     stretch_routine_delete,
     stretch_routine_save,
 )
+from backend.plans.stretches import CATALOG, SAFE_END_RANGE, muscle_display
 from backend.shared.access import Allow
 from backend.shared.api import InputSerializer, LocalTimeField, ModelInputSerializer
 
@@ -111,6 +112,9 @@ class MassagePlanApi(APIView):
         duration_minutes = serializers.IntegerField()
         technique = serializers.CharField()
         target_muscles = serializers.ListField(child=serializers.CharField())
+        target_muscles_display = serializers.SerializerMethodField(
+            help_text='In the language of the request: "Calf (gastrocnemius)".'
+        )
         given_by = serializers.CharField()
         sessions = ScheduleSerializer(source="schedules.all", many=True)
         guidance = serializers.SerializerMethodField(
@@ -136,6 +140,9 @@ class MassagePlanApi(APIView):
         def get_week_advice(self, plan) -> str | None:
             return week_advice(plan_week(person=plan.person))
 
+        def get_target_muscles_display(self, plan) -> list[str]:
+            return [muscle_display(muscle) for muscle in plan.target_muscles]
+
     @extend_schema(responses=MassagePlanSerializer)
     def get(self, request):
         plan = massage_plan_of(person=request.person)
@@ -160,12 +167,56 @@ class MassagePlanApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class StretchSerializer(InputSerializer):
-    name = serializers.CharField(max_length=80)
-    target_muscle = serializers.CharField(max_length=80)
+class StretchInputSerializer(InputSerializer):
+    catalog_key = serializers.ChoiceField(
+        choices=list(CATALOG),
+        required=False,
+        allow_null=True,
+        help_text="A built-in stretch: its name and muscle are the catalog's.",
+    )
+    name = serializers.CharField(max_length=80, required=False, default="")
+    target_muscle = serializers.CharField(max_length=80, required=False, default="")
     side = serializers.ChoiceField(choices=Side.choices)
     hold_seconds = serializers.IntegerField(min_value=5, max_value=300)
     repetitions = serializers.IntegerField(min_value=1, max_value=30)
+
+    def validate(self, data):
+        if not data.get("catalog_key"):
+            missing = {
+                field: _("Name the stretch, or choose a built-in one.")
+                if field == "name"
+                else _("Name the muscle it stretches.")
+                for field in ("name", "target_muscle")
+                if not data.get(field, "").strip()
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return data
+
+
+class StretchSerializer(serializers.Serializer):
+    catalog_key = serializers.CharField(allow_null=True, help_text="Null for a custom stretch.")
+    name = serializers.CharField(help_text="As stored; a built-in stretch's in English.")
+    display_name = serializers.CharField(help_text="In the language of the request.")
+    target_muscle = serializers.CharField()
+    muscle_display = serializers.CharField(help_text='Plain words first: "Calf (gastrocnemius)".')
+    side = serializers.CharField()
+    hold_seconds = serializers.IntegerField()
+    repetitions = serializers.IntegerField()
+    steps = serializers.SerializerMethodField()
+    cue = serializers.SerializerMethodField()
+    picture = serializers.SerializerMethodField(help_text="The drawing's URL; null when custom.")
+
+    def get_steps(self, stretch) -> list[str]:
+        entry = stretch.built_in
+        return [str(step) for step in entry.steps] if entry else []
+
+    def get_cue(self, stretch) -> str:
+        return str(SAFE_END_RANGE)
+
+    def get_picture(self, stretch) -> str | None:
+        entry = stretch.built_in
+        return entry.picture_url if entry else None
 
 
 class StretchRoutineApi(APIView):
@@ -173,7 +224,7 @@ class StretchRoutineApi(APIView):
 
     class StretchRoutineInputSerializer(InputSerializer):
         times = serializers.ListField(child=LocalTimeField(), min_length=1, max_length=6)
-        stretches = StretchSerializer(many=True, allow_empty=False, max_length=20)
+        stretches = StretchInputSerializer(many=True, allow_empty=False, max_length=20)
 
         def validate_times(self, times):
             if len(set(times)) != len(times):

@@ -15,6 +15,7 @@ from backend.plans.models import (
     Technique,
 )
 from backend.plans.services import SessionTime
+from backend.plans.stretches import MUSCLES, catalog_choices
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -42,7 +43,7 @@ class MassagePlanForm(forms.Form):
     technique = forms.ChoiceField(label=_("Technique"), choices=Technique.choices)
     target_muscles = forms.MultipleChoiceField(
         label=_("Muscles"),
-        choices=[(muscle, muscle) for muscle in COMMON_MUSCLES],
+        choices=[(key, muscle.label) for key, muscle in MUSCLES.items()],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -112,12 +113,37 @@ class StretchTimesForm(forms.Form):
 
 
 class StretchForm(forms.ModelForm):
+    catalog_key = forms.ChoiceField(
+        label=_("Stretch"),
+        choices=[("", _("My own stretch (name it below)")), *catalog_choices()],
+        required=False,
+        help_text=_("The built-in stretches come with steps and a picture."),
+    )
     side = forms.ChoiceField(label=_("Side"), choices=Side.choices, initial=Side.BOTH)
 
     class Meta:
         model = Stretch
-        fields = ["name", "target_muscle", "side", "hold_seconds", "repetitions"]
-        labels = {"hold_seconds": _("Hold (seconds)"), "repetitions": _("Repetitions")}
+        fields = ["catalog_key", "name", "target_muscle", "side", "hold_seconds", "repetitions"]
+        labels = {
+            "name": _("Name of your own stretch"),
+            "target_muscle": _("Muscle it stretches"),
+            "hold_seconds": _("Hold (seconds)"),
+            "repetitions": _("Repetitions"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = self.fields["target_muscle"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["catalog_key"] = cleaned.get("catalog_key") or None
+        if cleaned["catalog_key"] is None:
+            if not cleaned.get("name"):
+                self.add_error("name", _("Name the stretch, or choose a built-in one."))
+            if not cleaned.get("target_muscle"):
+                self.add_error("target_muscle", _("Name the muscle it stretches."))
+        return cleaned
 
 
 # validate_max: a crafted form with a thousand rows is refused, not saved (the API allows 20).

@@ -4,6 +4,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
+from backend.plans.stretches import (
+    MUSCLES,
+    BuiltInStretch,
+    built_in,
+    muscle_display,
+    muscles_display,
+)
+
 
 class Hold(models.TextChoices):
     """Why a reminder is not sent: the person paused them, or the safety screen asks for a
@@ -37,18 +45,7 @@ class Side(models.TextChoices):
 
 
 # Offered first in the pickers; any other muscle can be typed in.
-COMMON_MUSCLES = [
-    "gastrocnemius",
-    "hamstrings",
-    "hip flexors",
-    "biceps brachii",
-    "wrist flexors",
-    "cervical muscles",
-    "quadriceps",
-    "adductors",
-    "pectorals",
-    "finger flexors",
-]
+COMMON_MUSCLES = list(MUSCLES)
 
 
 class MassagePlan(models.Model):
@@ -69,6 +66,10 @@ class MassagePlan(models.Model):
     def __str__(self) -> str:
         return f"Massage plan of person {self.person_id}"
 
+    @property
+    def muscles_display(self) -> str:
+        return muscles_display(self.target_muscles)
+
 
 class StretchRoutine(models.Model):
     """A person's daily stretches, at one or more times a day (their Schedule rows)."""
@@ -86,6 +87,9 @@ class StretchRoutine(models.Model):
 class Stretch(models.Model):
     routine = models.ForeignKey(StretchRoutine, on_delete=models.CASCADE, related_name="stretches")
     position = models.PositiveSmallIntegerField()
+    # A built-in stretch's key (backend.plans.stretches): its name, steps and picture then
+    # come from the catalog, in the reader's language. Null for a stretch typed in.
+    catalog_key = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
     name = models.CharField(max_length=80)
     target_muscle = models.CharField(max_length=80)
     side = models.CharField(max_length=10, choices=Side.choices)
@@ -104,6 +108,19 @@ class Stretch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def built_in(self) -> BuiltInStretch | None:
+        return built_in(self.catalog_key)
+
+    @property
+    def display_name(self) -> str:
+        stretch = self.built_in
+        return str(stretch.name) if stretch else self.name
+
+    @property
+    def muscle_display(self) -> str:
+        return muscle_display(self.target_muscle)
 
 
 WEEKDAYS = [

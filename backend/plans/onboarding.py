@@ -4,7 +4,6 @@ import zoneinfo
 from datetime import time
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.accounts.services import user_update
@@ -17,6 +16,7 @@ from backend.plans.services import (
     safety_screen_record,
     stretch_routine_save,
 )
+from backend.plans.stretches import STARTER_KEYS
 
 # Gentle and short to start (plans.guidance has the technique and minutes, a child's gentler):
 # the calves and hamstrings, two sessions a week, the same muscles stretched every day.
@@ -24,21 +24,12 @@ STARTER_MUSCLES = ["gastrocnemius", "hamstrings"]
 
 
 def starter_stretches() -> list[StretchInput]:
+    # Built-in: their names and steps follow the reader's language.
     return [
         StretchInput(
-            name=_("Calf stretch"),
-            target_muscle="gastrocnemius",
-            side="both",
-            hold_seconds=30,
-            repetitions=3,
-        ),
-        StretchInput(
-            name=_("Hamstring stretch"),
-            target_muscle="hamstrings",
-            side="both",
-            hold_seconds=30,
-            repetitions=3,
-        ),
+            catalog_key=key, name="", target_muscle="", side="both", hold_seconds=30, repetitions=3
+        )
+        for key in STARTER_KEYS
     ]
 
 

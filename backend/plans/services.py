@@ -5,7 +5,7 @@ from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
@@ -22,6 +22,7 @@ from backend.plans.models import (
 from backend.plans.occurrences import first_after
 from backend.plans.selectors import safety_screen_latest, schedule_rule
 from backend.plans.signals import proposal_made
+from backend.plans.stretches import built_in
 from backend.shared.reads import first_read
 
 
@@ -33,11 +34,27 @@ class SessionTime:
 
 @dataclass(frozen=True)
 class StretchInput:
+    """A stretch typed in, or a built-in one by its catalog key (then name and muscle are the
+    catalog's, whatever is given)."""
+
     name: str
     target_muscle: str
     side: str
     hold_seconds: int
     repetitions: int
+    catalog_key: str | None = None
+
+
+def _stretch_row(*, routine: StretchRoutine, position: int, stretch: StretchInput) -> Stretch:
+    fields = vars(stretch)
+    entry = built_in(stretch.catalog_key)
+    if entry is not None:
+        # The row keeps an English name for exports; pages show the catalog's in each language.
+        with translation.override("en"):
+            fields |= {"name": str(entry.name), "target_muscle": entry.muscle}
+    return Stretch(
+        routine=routine, position=position, **fields | {"catalog_key": entry and entry.key}
+    )
 
 
 def schedule_plan_next(*, schedule: Schedule, person: User, now: datetime) -> None:
@@ -129,14 +146,14 @@ def stretch_routine_save(
     routine, _created = StretchRoutine.objects.get_or_create(person=person)
     routine.save(update_fields=["updated_at"])
     routine.stretches.all().delete()
-    Stretch.objects.bulk_create(
-        Stretch(routine=routine, position=position, **vars(stretch))
+    rows = Stretch.objects.bulk_create(
+        _stretch_row(routine=routine, position=position, stretch=stretch)
         for position, stretch in enumerate(stretches)
     )
     PlanChange.objects.create(
         person=person,
         summary=_("Stretches: %(count)d a day, %(stretches)s")
-        % {"count": len(times), "stretches": ", ".join(s.name for s in stretches)},
+        % {"count": len(times), "stretches": ", ".join(row.display_name for row in rows)},
     )
     _schedules_replace(
         person=person,

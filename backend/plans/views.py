@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backend.care.access import THERAPIST, acting_role
 from backend.plans.forms import (
@@ -36,6 +36,7 @@ from backend.plans.services import (
     safety_screen_record,
     stretch_routine_save,
 )
+from backend.plans.stretches import built_in
 from backend.shared.access import Allow, allows
 
 
@@ -223,7 +224,14 @@ def stretch_routine_edit(request):
         initial_stretches = [
             {
                 f: getattr(s, f)
-                for f in ("name", "target_muscle", "side", "hold_seconds", "repetitions")
+                for f in (
+                    "catalog_key",
+                    "name",
+                    "target_muscle",
+                    "side",
+                    "hold_seconds",
+                    "repetitions",
+                )
             }
             for s in routine.stretches.all()
         ]
@@ -243,6 +251,15 @@ def stretch_routine_edit(request):
         {"times_form": times_form, "formset": formset},
         status=status,
     )
+
+
+@allows(Allow.LOGIN)  # the catalog's instructions: nobody's own data
+@require_GET
+def stretch_detail(request, key: str):
+    stretch = built_in(key)
+    if stretch is None:
+        raise Http404
+    return render(request, "plans/stretch_detail.html", {"stretch": stretch})
 
 
 @allows(Allow.THERAPIST_READS)

@@ -52,7 +52,7 @@ def massage_text(plan: MassagePlan | None) -> str:
         "technique": str(technique).lower(),
     }
     if plan.target_muscles:
-        text += ": " + ", ".join(plan.target_muscles)
+        text += ": " + plan.muscles_display
     return text
 
 
@@ -62,7 +62,7 @@ def stretch_text(routine: StretchRoutine | None) -> str:
         return _("Time for your stretches.")
     return ", ".join(
         _("%(name)s, %(reps)d × %(hold)d s")
-        % {"name": stretch.name, "reps": stretch.repetitions, "hold": stretch.hold_seconds}
+        % {"name": stretch.display_name, "reps": stretch.repetitions, "hold": stretch.hold_seconds}
         for stretch in stretches
     )
 

@@ -33,6 +33,7 @@ SHELL_ASSETS = [
     "js/outbox.js",
     "js/logout.js",
     "js/trend.js",
+    "js/dates.js",
     "vendor/uplot/uPlot.iife.min.js",
     "vendor/uplot/uPlot.min.css",
     "icons/icon-192.png",

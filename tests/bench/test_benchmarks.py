@@ -50,3 +50,10 @@ def test_api_bench_has_no_failed_request_and_constant_queries():
     out = run("api.py", "--users", "6", "--seconds", "5", database="tonus_api_ci")
     assert "GET /api/v1/trends/ (2 years)" in out
     assert "PASS: no failed request, queries constant" in out
+
+
+@pytest.mark.slow
+def test_csv_import_bench_stores_every_row_once_and_prints_the_ratios():
+    out = run("csv_import.py", "--rows", "300", database="tonus_csv_import_ci")
+    assert "import time, row by row ÷ background" in out
+    assert "PASS: every row stored once" in out

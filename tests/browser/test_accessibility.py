@@ -35,7 +35,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from backend.care.models import AccessLogEntry, SupportRelation, TherapistAccess
 from backend.care.services import dependent_create
-from backend.checkins.models import Flag
+from backend.checkins.models import CheckInImport, Flag
 from backend.checkins.services import alert_resolve, checkin_create, note_add
 from backend.goals.services import goal_create
 from backend.plans.models import Schedule
@@ -154,8 +154,19 @@ class Cast:
         first, *_open = Flag.objects.filter(person=self.patient).order_by("created_at", "id")
         alert_resolve(flag=first, by=self.therapist, reason="Talked it through at the visit.")
         self.flag = _open[0]
+        # An upload with a mistake: the result page lists the line to correct.
+        failed_import = CheckInImport.objects.create(
+            person=self.patient,
+            started_by=self.patient,
+            status=CheckInImport.Status.FAILED,
+            total=3,
+            processed=3,
+            error_count=1,
+            errors={"rows": {"3": {"tone": ['"9" is not a valid choice.']}}},
+        )
         uid = urlsafe_base64_encode(force_bytes(self.patient.pk))
         self.values = {
+            "import": failed_import.id,
             "checkin": self.checkin.id,
             "occurrence": self.occurrence.id,
             "flag": self.flag.id,
@@ -327,6 +338,9 @@ VISITS = [
         steps=submit("Save and set reminders", {"#id_time_1": "", "#id_stretch-0-name": ""}),
         ready=".error",
     ),
+    Visit(
+        "stretch-how", "plans/stretches/how/<slug:key>/", "/plans/stretches/how/calf/", "patient"
+    ),
     Visit("safety-questions", "plans/safety/", "/plans/safety/", "patient"),
     Visit("check-in", "checkins/new/", "/checkins/new/", "patient", main=True),
     Visit(
@@ -345,6 +359,13 @@ VISITS = [
         ready="#checkin-for",
     ),
     Visit("check-in-saved", "checkins/<int:checkin_id>/", "/checkins/{checkin}/", "patient"),
+    Visit("check-in-import", "checkins/import/", "/checkins/import/", "patient"),
+    Visit(
+        "check-in-import-result",
+        "checkins/import/<int:import_id>/",
+        "/checkins/import/{import}/",
+        "patient",
+    ),
     Visit(
         "trend",
         "checkins/trend/",
@@ -520,6 +541,7 @@ NOT_PAGES = {
     "care/profile/delete/": "POST only, then the care page",
     "checkins/<int:checkin_id>/notes/": "POST only, then the trend",
     "checkins/baseline/reset/": "POST only, then the trend",
+    "checkins/overstimulation/dismiss/": "POST only, then the trend",
     "checkins/goals/<int:goal_id>/rating/": "POST only, then the trend",
     "goals/<int:goal_id>/": "POST only, then the goals page",
     "checkins/messages/<str:kind>/<int:message_id>/read/": "POST only, then Home or the message",

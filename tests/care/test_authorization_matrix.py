@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -30,6 +31,7 @@ from backend.accounts.services import api_token_create
 from backend.care.models import AccessLogEntry, CareRelation, SupportRelation, TherapistAccess
 from backend.care.services import dependent_create, invitation_create
 from backend.checkins.export import checkins_to_csv
+from backend.checkins.models import CheckInImport
 from backend.checkins.services import alert_raise, checkin_create, note_add
 from backend.export.person_data import person_data
 from backend.goals.services import goal_create
@@ -294,10 +296,11 @@ API = [
     Op(
         "POST",
         "/api/v1/checkins/import/",
-        write(200),
+        manage(202),
         lambda world, subject: world.csv(subject),
         body="csv",
     ),
+    Op("GET", "/api/v1/checkins/imports/{import_id}/", manage(200)),
     Op("GET", "/api/v1/devices/", everyone(200), acting=False, subjects=("patient",)),
     Op(
         "POST",
@@ -518,6 +521,14 @@ PAGES = [
     page("POST", "plans/massage/", write(302, anonymous=LOGIN), MASSAGE_FORM),
     page("GET", "plans/stretches/", read(200, anonymous=LOGIN)),
     page("POST", "plans/stretches/", write(302, anonymous=LOGIN), STRETCH_FORM),
+    # How a built-in stretch is done: the catalog's, nobody's own data.
+    page(
+        "GET",
+        "plans/stretches/how/<slug:key>/",
+        everyone(200, anonymous=LOGIN),
+        acting=False,
+        subjects=("patient",),
+    ),
     page("GET", "plans/safety/", read(200, anonymous=LOGIN)),
     page("POST", "plans/safety/", write(302, anonymous=LOGIN), dict.fromkeys(NO, "no")),
     page(
@@ -586,6 +597,14 @@ PAGES = [
     page("GET", "checkins/trend/", read(200, anonymous=LOGIN)),
     page("GET", "checkins/summary/", read(200, anonymous=LOGIN)),
     page("POST", "checkins/baseline/reset/", write(302, anonymous=LOGIN)),
+    page("GET", "checkins/import/", manage(200, anonymous=LOGIN)),
+    page(
+        "POST",
+        "checkins/import/",
+        manage(302, anonymous=LOGIN),
+        lambda world, subject: {"file": world.csv_file(subject)},
+    ),
+    page("GET", "checkins/import/<int:import_id>/", manage(200, anonymous=LOGIN)),
     page("GET", "checkins/alerts/<int:flag_id>/", read(200, anonymous=LOGIN)),
     page(
         "POST", "checkins/messages/<str:kind>/<int:message_id>/read/", manage(302, anonymous=LOGIN)
@@ -595,6 +614,13 @@ PAGES = [
         "checkins/alerts/<int:flag_id>/",
         therapist_only(302, anonymous=LOGIN),
         {"reason": "Seen"},
+    ),
+    # The person or a caregiver takes the overstimulation card down, with a reason.
+    page(
+        "POST",
+        "checkins/overstimulation/dismiss/",
+        write(302, anonymous=LOGIN),
+        {"reason": "A long walk"},
     ),
     page(
         "POST",
@@ -749,6 +775,7 @@ class World:
             checkin=checkin, author=self.users[THERAPIST], text=f"therapist-note-{MARK}"
         )
         flag = alert_raise(person=subject, kind="pain", checkin=checkin)
+        alert_raise(person=subject, kind="overstimulation", checkin=checkin)
         proposal = proposal_create(
             person=subject, therapist=self.users[THERAPIST], message=f"proposal-{MARK}"
         )
@@ -770,6 +797,9 @@ class World:
             "person_id": subject.id,
             "checkin_id": checkin.id,
             "flag_id": flag.id,
+            "import_id": CheckInImport.objects.create(
+                person=subject, started_by=subject, total=1, status=CheckInImport.Status.DONE
+            ).id,
             "note_id": note.id,
             "kind": "note",
             "message_id": note.id,
@@ -782,6 +812,7 @@ class World:
             "device_id": self.device.id if hasattr(self, "device") else 0,
             "token": feed_token,
             "uidb64": "MQ",
+            "key": "calf",
             "occurrence": occurrence,
             "goal_id": goal.id,
         }
@@ -808,6 +839,9 @@ class World:
         header, row = exported.splitlines()[:2]
         key = str(self.subjects[subject].checkins.get().idempotency_key)
         return "\n".join([header, row, row.replace(key, str(uuid.uuid4()))]) + "\n"
+
+    def csv_file(self, subject: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile("checkins.csv", self.csv(subject).encode(), "text/csv")
 
     def markers(self, subject: str) -> list[str]:
         person = self.subjects[subject]
@@ -869,7 +903,7 @@ def world(make_person, receiver):
     return World(make_person, receiver)
 
 
-SUCCESS = (200, 201, 204, 302)
+SUCCESS = (200, 201, 202, 204, 302)
 
 
 def refused_or_outside(op: Op, role: str, expected) -> bool:

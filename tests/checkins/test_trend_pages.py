@@ -245,7 +245,7 @@ def test_before_week_4_the_card_says_it_is_too_early_and_when_to_look(client, pe
     card = card_on(client, person, 20, [(0, "2", 8), (19, "0", 0)])
 
     assert "Day 20 since your starting point. It is too early to say" in card
-    assert "Next reassessment from Feb. 1, 2027." in card
+    assert "Next reassessment from 1 Feb 2027." in card
     assert "looks like it is working" not in card and "Not there yet" not in card
     assert "Muscle tone now" not in card
 
@@ -260,7 +260,7 @@ def test_between_reassessments_the_card_shows_the_numbers_and_the_next_date_not_
     assert "✓" not in card
     assert "Muscle tone now: 1 (aim: under 2)" in card
     assert "Pain: 8 at the start, 4 now, 50% lower (aim: at least 30% lower)" in card
-    assert "Next reassessment from March 15, 2027." in card
+    assert "Next reassessment from 15 Mar 2027." in card
 
 
 @pytest.mark.django_db
@@ -271,7 +271,7 @@ def test_four_weeks_after_the_first_window_the_verdict_comes_back(client, person
     again = card_of(trend_on(client, person, 70))
 
     assert "The plan looks like it is working." not in between
-    assert "Next reassessment from March 15, 2027." in between
+    assert "Next reassessment from 15 Mar 2027." in between
     assert "The plan looks like it is working." in again
     assert "Next reassessment" not in again
 

@@ -20,8 +20,8 @@ from django.core.management import get_commands
 from tests.conftest import ROOT
 
 COMPOSE = ROOT / "docker" / "compose.yaml"
-TONUS_SERVICES = ("setup", "web", "dispatcher", "worker", "beat")
-PROCESSES = ("web", "dispatcher", "worker", "beat")
+TONUS_SERVICES = ("setup", "web", "dispatcher", "worker", "bulk", "beat")
+PROCESSES = ("web", "dispatcher", "worker", "bulk", "beat")
 # Read by gunicorn itself or by the images of PostgreSQL and Redis, not by Tonus's code.
 READ_ELSEWHERE = {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}
 
@@ -102,10 +102,10 @@ def test_every_command_names_what_exists():
         check_command(shlex.split(command))
 
 
-def test_the_four_processes_are_the_same_in_compose_and_the_procfile():
+def test_the_five_processes_are_the_same_in_compose_and_the_procfile():
     assert set(PROCESSES) <= set(services())
     assert set(procfile()) == set(PROCESSES)
-    for name in ("dispatcher", "worker", "beat"):
+    for name in ("dispatcher", "worker", "bulk", "beat"):
         compose_words = shlex.split(services()[name]["command"])
         procfile_words = shlex.split(procfile()[name])
         assert compose_words[1:4] == procfile_words[1:4], name  # -A backend.config worker|beat
@@ -114,14 +114,16 @@ def test_the_four_processes_are_the_same_in_compose_and_the_procfile():
 
 def test_every_queue_a_task_goes_to_has_its_own_worker():
     routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
-    queues = {settings.CELERY_TASK_DEFAULT_QUEUE, *routed}
+    # The import names its queue when it sends (backend.checkins.tasks.checkin_import_queue).
+    queues = {settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_BULK_QUEUE, *routed}
     consumed = {
         name: option(shlex.split(services()[name]["command"]), "--queues")
-        for name in ("dispatcher", "worker")
+        for name in ("dispatcher", "worker", "bulk")
     }
     assert consumed == {
         "dispatcher": settings.CELERY_DISPATCH_QUEUE,
         "worker": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "bulk": settings.CELERY_BULK_QUEUE,
     }
     assert set(consumed.values()) == queues
 

@@ -86,7 +86,7 @@ def test_stretches_are_planned_on_the_page(signed_in, person):
     page = signed_in.post("/plans/stretches/", data, follow=True).content.decode()
     assert "Stretch routine saved" in page
     assert "08:00, 20:00" in page
-    assert "Calf stretch: 3 × 30 s" in page
+    assert "<strong>Calf stretch</strong>: 3 × 30 s" in page
 
     bad = signed_in.post("/plans/stretches/", data | {"stretch-0-hold_seconds": "-10"})
     assert bad.status_code == 400

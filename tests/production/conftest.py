@@ -4,7 +4,7 @@ The `production` fixture lays out the files the Dockerfile copies into a folder 
 installs them into a fresh virtual environment with bin/install-runtime (the Dockerfile's own
 install command, no dev extras), and starts the commands of docker/compose.yaml from there:
 setup, then web (gunicorn with the repository's config, serving TLS), the dispatcher worker,
-the send worker and beat. It runs against a database and a Redis server of its own, with
+the send worker, the worker of long jobs and beat. It runs against a database and a Redis server of its own, with
 DJANGO_DEBUG=False and production settings.
 """
 
@@ -39,7 +39,7 @@ from tests.support.redis_server import RedisServer, free_port
 COMPOSE = ROOT / "docker" / "compose.yaml"
 DOCKERFILE = ROOT / "docker" / "Dockerfile"
 # The services of compose that are Tonus's own processes, in the order they start.
-PROCESSES = ("web", "dispatcher", "worker", "beat")
+PROCESSES = ("web", "dispatcher", "worker", "bulk", "beat")
 
 
 def compose_services() -> dict:
@@ -252,7 +252,7 @@ def production(tmp_path_factory) -> Iterator[Production]:
 
 @pytest.fixture(scope="module")
 def running(production) -> Production:
-    """The four processes of compose up, gunicorn answering."""
+    """The five processes of compose up, gunicorn answering."""
     for service in PROCESSES:
         production.start(service)
     wait_for(

@@ -2,17 +2,19 @@
 
 See conftest.py: the image's files, bin/install-runtime, DJANGO_DEBUG=False, compose's
 commands (gunicorn with backend/config/gunicorn.py, the dispatcher worker, the send worker,
-beat), PostgreSQL and a Redis server of its own, and the local push receiver.
+the worker of long jobs, beat), PostgreSQL and a Redis server of its own, and the local push receiver.
 """
 
 import re
 import time
+import uuid
 import zoneinfo
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from backend.checkins.export import COLUMNS
 from tests.production.conftest import wait_for
 
 pytestmark = pytest.mark.production
@@ -133,8 +135,29 @@ def test_a_person_signs_up_subscribes_and_their_reminder_arrives(running):
     assert "Dispatcher: passes finish on time" in status.stdout
     assert "dispatch_pass " in production.log("dispatcher")
 
+    # A check-in file goes to the worker of long jobs, which checks and stores it.
+    rows = [
+        f"{uuid.uuid4()},2026-03-0{day}T08:00:00+00:00,,1+,{day},6,,,,,,no,,,," for day in (1, 2)
+    ]
+    imported = client.post(
+        f"{production.url}/api/v1/checkins/import/",
+        data="\n".join([",".join(COLUMNS), *rows]) + "\n",
+        headers={"Content-Type": "text/csv"},
+    )
+    assert imported.status_code == 202, imported.text
+    [job] = wait_for(
+        lambda: [
+            job
+            for job in [client.get(f"{production.url}{imported.json()['url']}").json()]
+            if job["status"] in ("done", "failed")
+        ],
+        timeout=60,
+        what="the import finished",
+    )
+    assert (job["status"], job["created"]) == ("done", 2), (job, production.log("bulk"))
+
     # What compose's health checks run says so too.
-    for service in ("dispatcher", "worker", "beat"):
+    for service in ("dispatcher", "worker", "bulk", "beat"):
         check = production.healthcheck(service)
         assert check.returncode == 0, (service, check.stdout, check.stderr)
 

@@ -302,7 +302,7 @@ def test_an_old_check_in_date_shows_spanish_month_names(as_spanish, spanish):
 
     page = text_of(as_spanish.get("/checkins/summary/", {"month": "2026-01"}))
 
-    assert "Resumen de enero 2026" in page
+    assert "Resumen de enero de 2026" in page
     assert "1 registro" in page
 
 

@@ -1,5 +1,7 @@
 // Trend charts drawn with uPlot (vendored, loaded before this module as window.uPlot).
 // Every chart has a table of the same numbers beside it for screen readers and for print.
+import { dateFormatter } from "./dates.js";
+
 const TONE_LABELS = ["0", "1", "1+", "2", "3", "4"];
 const METRICS = {
   pain: { range: [0, 10] },
@@ -8,21 +10,20 @@ const METRICS = {
   rom_degrees: { range: null },
 };
 
-// Dates on the time axis as the page's language writes them ("17 oct", "Oct 17"): uPlot's own
-// are English and month first. Hours when ticks are under a day apart, months and years when
-// they are a month or more apart.
-function timeTicks(language) {
-  const format = (options) => new Intl.DateTimeFormat(language, options);
-  const hour = format({ hour: "numeric", minute: "2-digit" });
-  const day = format({ day: "numeric", month: "short" });
-  const month = format({ month: "short", year: "numeric" });
+// Dates on the time axis as the page's language writes them everywhere else ("27 Dec",
+// "27 de diciembre"): uPlot's own are English and month first. Hours when ticks are under a
+// day apart, months and years when they are a month or more apart.
+function timeTicks() {
+  const hour = dateFormatter("TIME_FORMAT");
+  const day = dateFormatter("MONTH_DAY_FORMAT");
+  const month = dateFormatter("YEAR_MONTH_FORMAT");
   const DAY = 86400;
   return (u, splits, axis, space, increment) => {
     const style = increment < DAY ? hour : increment < 28 * DAY ? day : month;
     return splits.map((t) => style.format(new Date(t * 1000)));
   };
 }
-const TIME_TICKS = timeTicks(document.documentElement.lang || undefined);
+const TIME_TICKS = timeTicks();
 
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 

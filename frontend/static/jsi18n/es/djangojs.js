@@ -33,6 +33,7 @@
       "%(count)s registros hechos sin conexi\u00f3n no se pudieron guardar: algunos valores no eran v\u00e1lidos. Por favor, vuelve a registrar."
     ],
     "Add Tonus to your home screen to get reminders.": "A\u00f1ade Tonus a tu pantalla de inicio para recibir recordatorios.",
+    "Checking the file: %(done)s of %(total)s rows.": "Revisando el archivo: %(done)s de %(total)s filas.",
     "No check-ins waiting to sync": "Ning\u00fan registro esperando para enviarse",
     "Notifications are blocked for Tonus. Allow them in your browser's site settings.": "Las notificaciones de Tonus est\u00e1n bloqueadas. Perm\u00edtelas en los ajustes del sitio de tu navegador.",
     "Reminders are off on this phone.": "Los recordatorios est\u00e1n desactivados en este tel\u00e9fono.",
@@ -96,7 +97,7 @@
     /* formatting library */
 
     django.formats = {
-    "DATETIME_FORMAT": "j \\d\\e F \\d\\e Y \\a \\l\\a\\s H:i",
+    "DATETIME_FORMAT": "j \\d\\e F \\d\\e Y, H:i",
     "DATETIME_INPUT_FORMATS": [
       "%d/%m/%Y %H:%M:%S",
       "%d/%m/%Y %H:%M:%S.%f",
@@ -119,8 +120,8 @@
     "FIRST_DAY_OF_WEEK": 1,
     "MONTH_DAY_FORMAT": "j \\d\\e F",
     "NUMBER_GROUPING": 3,
-    "SHORT_DATETIME_FORMAT": "d/m/Y H:i",
-    "SHORT_DATE_FORMAT": "d/m/Y",
+    "SHORT_DATETIME_FORMAT": "j \\d\\e F, H:i",
+    "SHORT_DATE_FORMAT": "j \\d\\e F \\d\\e Y",
     "THOUSAND_SEPARATOR": "\u00a0",
     "TIME_FORMAT": "H:i",
     "TIME_INPUT_FORMATS": [
