@@ -10,7 +10,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 import pytest
 from django.apps import apps
@@ -29,6 +29,7 @@ from backend.checkins.services import checkin_create, note_add
 from backend.goals.services import goal_create
 from backend.plans.services import StretchInput, proposal_create, stretch_routine_save
 from backend.reminders.services import device_rename
+from backend.treatments.services import treatment_record
 from tests.conftest import PASSWORD
 from tests.support.household import Household, household_build
 from tests.support.imports import import_csv
@@ -46,7 +47,7 @@ BAD_ZONES = [
     "UTC\x00",
     "Europe/" + "x" * 300,
 ]
-DATA_APPS = {"accounts", "plans", "reminders", "checkins", "care", "goals", "webpush"}
+DATA_APPS = {"accounts", "plans", "reminders", "checkins", "care", "goals", "treatments", "webpush"}
 # Written on purpose whatever the input: the access log (by a therapist's request), and the
 # record of an import, which says which lines failed.
 AUDIT = {AccessLogEntry, CheckInImport}
@@ -504,6 +505,29 @@ WRITES += [
     ),
 ]
 
+WRITES += [
+    Write(
+        "treatment recorded",
+        "post",
+        "/api/v1/treatments/",
+        lambda h, r: {"kind": "casting", "started_on": "2026-11-01", "ended_on": "2026-11-20"},
+        (
+            ("kind unknown", {"kind": "surgery"}, "kind"),
+            ("started long ago", {"started_on": "1800-01-01"}, "started_on"),
+            ("started far ahead", {"started_on": "9999-12-31"}, "started_on"),
+            ("started not a date", {"started_on": "last week"}, "started_on"),
+            ("ends before it starts", {"ended_on": "2026-10-01"}, "ended_on"),
+            ("ends far ahead", {"ended_on": "9999-12-31"}, "ended_on"),
+            ("muscles too long", {"muscles": too_long(200)}, "muscles"),
+            ("medicine too long", {"medicine": too_long(80)}, "medicine"),
+            ("change unknown", {"change": "doubled"}, "change"),
+            ("note too long", {"note": too_long(500)}, "note"),
+            ("a dose", {"dose": "10 mg"}, "dose"),
+            ("medicine unnamed", {"kind": "medicine", "change": "started"}, "medicine"),
+        ),
+    ),
+]
+
 # Every write also refuses a field it does not take, and a body that is not an object.
 COMMON = (
     ("field unknown", {"colour": "red"}, "colour"),
@@ -892,6 +916,20 @@ PAGES += [
         (("text too long", {"text": too_long(120)}, "text"), ("text empty", {"text": ""}, "text")),
     ),
 ]
+PAGES += [
+    Page(
+        "treatment recorded",
+        "/treatments/",
+        lambda h: {"kind": "casting", "started_on": "2026-11-01", "ended_on": "2026-11-20"},
+        (
+            ("kind unknown", {"kind": "surgery"}, "kind"),
+            ("started far ahead", {"started_on": "9999-12-31"}, "started_on"),
+            ("ends before it starts", {"ended_on": "2026-10-01"}, "ended_on"),
+            ("note too long", {"note": too_long(500)}, "note"),
+            ("medicine unnamed", {"kind": "medicine", "change": "started"}, "medicine"),
+        ),
+    ),
+]
 PAGE_CASES = [
     pytest.param(page, change, field, id=f"{page.name}: {what}")
     for page in PAGES
@@ -983,12 +1021,19 @@ def _store_markup(household) -> list[str]:
             stretches=[StretchInput(_marked("stretch"), _marked("muscle"), "both", 30, 3)],
         )
         goal_create(person=person, text=_marked("goal"))
+        treatment_record(
+            person=person,
+            kind="botulinum_toxin",
+            started_on=date(2026, 11, 1),
+            muscles=_marked("injected"),
+            note=_marked("rxnote"),
+        )
     user_update(user=therapist, name=_marked("therapist"))
     device = SubscriptionInfo.objects.get(id=household.ids["device_id"])
     device_rename(subscription=device, name=_marked("device"))
     # The joint is stored too, though no page shows it (the API and exports do).
     return ["parent", "child", "notes", "milestone", "tnote", "proposal", "stretch", "muscle",
-            "therapist", "device", "goal"]  # fmt: skip
+            "therapist", "device", "goal", "injected", "rxnote"]  # fmt: skip
 
 
 def _pages(household, ids) -> list[str]:
@@ -996,6 +1041,7 @@ def _pages(household, ids) -> list[str]:
         "/", "/accounts/settings/", "/care/", "/care/patients/", "/care/join/", "/plans/",
         "/plans/massage/", "/plans/stretches/", "/plans/safety/", "/checkins/new/",
         "/checkins/trend/", "/checkins/summary/", "/devices/", "/goals/",
+        "/treatments/", "/checkins/summary/cycles/",
     ]  # fmt: skip
     return [*pages, f"/checkins/{ids['checkin_id']}/", f"/occurrences/{ids['occurrence_id']}/"]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:checkin_id>/notes/", views.note_new, name="checkin-note-new"),
     path("trend/", views.trend_page, name="checkins-trend"),
     path("summary/", views.summary_page, name="checkins-summary"),
+    path("summary/cycles/", views.cycles_report_page, name="checkins-cycles"),
     path("alerts/<int:flag_id>/", views.alert_page, name="checkins-alert"),
     path(
         "overstimulation/dismiss/",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backend.care.access import THERAPIST, acting_role
+from backend.checkins.cycles import Point, injection_cycles
 from backend.checkins.forms import (
     AlertResolveForm,
     CheckInForm,
@@ -47,6 +48,7 @@ from backend.plans.selectors import massage_plan_of, plan_guidance_for, proposal
 from backend.plans.services import proposal_read
 from backend.reminders.selectors import occurrences_for_person
 from backend.shared.access import Allow, allows
+from backend.treatments.selectors import injections_for_person, treatments_for_person
 
 
 def _occurrence_from_query(request):
@@ -109,19 +111,34 @@ RECENT_FLAG = timedelta(days=14)
 def _chart_context(person, trend) -> dict:
     zone = person.time_zone
     series = trend.series
+    events = list(treatments_for_person(person=person))
+    # Each chart's table carries the treatments too: the text equivalent of their marks.
+    event_rows = [
+        {
+            "when": datetime.combine(e.started_on, time.min, tzinfo=zone),
+            "value": e.summary,
+            "event": True,
+        }
+        for e in events
+    ]
 
     def rows(metric, value=lambda p, m: p[m]):
-        return [
+        points = [
             {"when": p["recorded_at"].astimezone(zone), "value": value(p, metric)} for p in series
         ]
+        return sorted(points + event_rows, key=lambda r: r["when"]) if event_rows else points
 
     return {
         "series": series,
         "pain_rows": rows("pain"),
         "tone_rows": rows("tone", lambda p, m: TONE_LABELS[p[m]]),
         "ease_rows": rows("ease"),
-        "rom_rows": [r for r in rows("rom_degrees") if r["value"] is not None],
+        # No range of motion recorded: no chart for it, treatments or not.
+        "rom_rows": [r for r in rows("rom_degrees") if r["value"] is not None]
+        if any(p["rom_degrees"] is not None for p in series)
+        else [],
         "plan_changes": trend.plan_changes,
+        "treatments": events,
         "chart_data": {
             "series": [
                 {
@@ -135,6 +152,13 @@ def _chart_context(person, trend) -> dict:
             ],
             "plan_changes": [
                 {"changed_at": c["changed_at"].isoformat()} for c in trend.plan_changes
+            ],
+            "treatments": [
+                {
+                    "on": datetime.combine(e.started_on, time.min, tzinfo=zone).isoformat(),
+                    "kind": e.kind,
+                }
+                for e in events
             ],
         },
     }
@@ -210,9 +234,39 @@ def _trend(request, dismiss_form=None):
         "note_form": NoteForm() if therapist else None,
         "dismiss_form": None if therapist else dismiss_form or OverstimulationDismissForm(),
         **_goals_context(request),
+        "cycles": _cycles(person, trend.series),
     }
     status = 400 if context["plan_check"]["form"].errors or dismiss_form else 200
     return render(request, "checkins/trend.html", context, status=status)
+
+
+def _cycles(person, series: list[dict]) -> list[dict]:
+    """Each injection with its cycle: the medians and counts of its three windows."""
+    zone = person.time_zone
+    injections = list(injections_for_person(person=person))
+    if not injections:
+        return []
+    points = [
+        Point(on=p["recorded_at"].astimezone(zone).date(), tone=p["tone"], pain=p["pain"])
+        for p in series
+    ]
+    cycles = {
+        c.injected_on: c for c in injection_cycles(points, [e.started_on for e in injections])
+    }
+    found = []
+    for event in injections:
+        cycle = cycles[event.started_on]
+        windows = [
+            {
+                "weeks": (w.start_day // 7, w.end_day // 7),
+                "count": w.count,
+                "tone": None if w.tone is None else TONE_LABELS[w.tone],
+                "pain": w.pain,
+            }
+            for w in cycle.windows
+        ]
+        found.append({"event": event, "cycle": cycle, "windows": windows})
+    return found
 
 
 def _goals_context(request) -> dict:
@@ -303,6 +357,43 @@ def summary_page(request):
         "month_ratings": ratings_between(person=person, start=start, end=end),
     }
     return render(request, "checkins/summary.html", context)
+
+
+@allows(Allow.THERAPIST_READS)
+def cycles_report_page(request):
+    """One printed page per botulinum toxin cycle, for the clinic."""
+    person = request.person
+    zone = person.time_zone
+    today = timezone.localdate(timezone=zone)
+    trend = trend_for_person(person=person, today=today)
+    cycles = _cycles(person, trend.series)
+    for found in cycles:
+        cycle = found["cycle"]
+        start = datetime.combine(cycle.injected_on, time.min, tzinfo=zone)
+        end = datetime.combine(cycle.ends_on, time.min, tzinfo=zone)
+        weeks = [
+            w
+            for w in trend.adherence
+            if cycle.injected_on <= w.week_start + timedelta(days=6)
+            and w.week_start < cycle.ends_on
+        ]
+        found["adherence"] = {
+            "weeks": len(weeks),
+            "massage_done": sum(w.massage_done for w in weeks),
+            "massage_planned": sum(w.massage_planned for w in weeks),
+            "stretch_done": sum(w.stretch_days_done for w in weeks),
+            "stretch_planned": sum(w.stretch_days_planned for w in weeks),
+        }
+        found["ratings"] = ratings_between(person=person, start=start, end=end)
+        found["notes"] = [
+            c
+            for c in checkins_for_person(person=person)
+            .filter(recorded_at__gte=start, recorded_at__lt=end)
+            .exclude(notes="", milestone="")
+            .order_by("recorded_at", "id")
+        ]
+        found["last_day"] = cycle.ends_on - timedelta(days=1)
+    return render(request, "checkins/cycles.html", {"cycles": cycles[::-1]})
 
 
 @allows(Allow.THERAPIST_READS)

@@ -64,6 +64,7 @@ LOCAL_APPS = [
     "backend.reminders",
     "backend.checkins",
     "backend.goals",
+    "backend.treatments",
     "backend.care",
     "backend.web",
     "backend.dashboard",
@@ -275,6 +276,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ToneEnum": ["0", "1", "1+", "2", "3", "4"],
         "GoalStatusEnum": "backend.goals.models.Goal.Status",
+        "TreatmentKindEnum": "backend.treatments.models.TreatmentEvent.Kind",
     },
 }
 

@@ -12,6 +12,7 @@ from backend.goals import api as goals_api
 from backend.plans import api as plans_api
 from backend.reminders import api as reminders_api
 from backend.reminders import views as reminders_views
+from backend.treatments import api as treatments_api
 
 api_v1 = [
     path("accounts/signup/", accounts_api.SignUpApi.as_view(), name="api-signup"),
@@ -112,6 +113,12 @@ api_v1 = [
         goals_api.GoalRatingApi.as_view(window_start=reassessment_window_start),
         name="api-goal-ratings",
     ),
+    path("treatments/", treatments_api.TreatmentsApi.as_view(), name="api-treatments"),
+    path(
+        "treatments/<int:event_id>/",
+        treatments_api.TreatmentDetailApi.as_view(),
+        name="api-treatment",
+    ),
     path("alerts/", checkins_api.AlertApi.as_view(), name="api-alerts"),
     path(
         "alerts/<int:flag_id>/resolve/",
@@ -139,6 +146,7 @@ urlpatterns = [
     path("", include("backend.dashboard.urls")),
     path("checkins/", include("backend.checkins.urls")),
     path("goals/", include("backend.goals.urls")),
+    path("treatments/", include("backend.treatments.urls")),
     path("", include("backend.reminders.urls")),
     path("calendar/<str:token>.ics", reminders_views.calendar_feed, name="calendar-feed"),
     path("api/v1/", include(api_v1)),

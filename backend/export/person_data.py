@@ -37,6 +37,7 @@ from backend.plans.models import (
 from backend.reminders.models import CalendarFeed, Occurrence
 from backend.reminders.selectors import devices_with_info
 from backend.shared.spreadsheet import csv_text
+from backend.treatments.models import TreatmentEvent
 
 
 class Rows(list):
@@ -139,6 +140,11 @@ def person_data(*, person: User, now: datetime | None = None) -> dict:
         "goal_ratings": _rows(
             GoalRating.objects.filter(goal__person=person),
             "goal_id", "score", "window_start", "rated_at", "superseded_at",
+        ),
+        "treatments": _rows(
+            TreatmentEvent.objects.filter(person=person),
+            "kind", "started_on", "ended_on", "muscles", "medicine", "change", "note",
+            "created_at",
         ),
         "caregivers": _rows(
             CareRelation.objects.filter(person=person), "caregiver__name", "created_at"

@@ -50,6 +50,7 @@ from backend.plans.services import (
 from backend.reminders.calendar import calendar_feed_enable
 from backend.reminders.models import Occurrence
 from backend.reminders.services import device_subscribe
+from backend.treatments.services import treatment_record
 from tests.browser.conftest import PHONE, SCREENSHOTS, Phone
 from tests.support.plans import NO
 
@@ -126,6 +127,20 @@ class Cast:
         # Goals, so the reassessment card offers their ratings.
         goal_create(person=self.patient, text="Put on shoes without help")
         goal_create(person=self.patient, text="Climb stairs")
+        # Treatments, so the charts carry their marks and the trend its injection cycle.
+        treatment_record(
+            person=self.patient,
+            kind="botulinum_toxin",
+            started_on=timezone.localdate(start + timedelta(days=10), ZONE),
+            muscles="left calf",
+        )
+        treatment_record(
+            person=self.patient,
+            kind="medicine",
+            started_on=timezone.localdate(start + timedelta(days=20), ZONE),
+            medicine="baclofen",
+            change="started",
+        )
         checkin_create(person=self.child, idempotency_key=uuid.uuid4(), tone=2, pain=3, ease=6)
         self.proposal = proposal_create(
             person=self.patient,
@@ -384,6 +399,8 @@ VISITS = [
     ),
     Visit("devices-and-calendar", "devices/", "/devices/", "patient", main=True),
     Visit("goals", "goals/", "/goals/", "patient", main=True),
+    Visit("treatments", "treatments/", "/treatments/", "patient", main=True),
+    Visit("injection-cycles", "checkins/summary/cycles/", "/checkins/summary/cycles/", "patient"),
     Visit("settings", "accounts/settings/", "/accounts/settings/", "patient", main=True),
     Visit("password-change", "accounts/password_change/", "/accounts/password_change/", "patient"),
     Visit(
@@ -544,6 +561,7 @@ NOT_PAGES = {
     "checkins/overstimulation/dismiss/": "POST only, then the trend",
     "checkins/goals/<int:goal_id>/rating/": "POST only, then the trend",
     "goals/<int:goal_id>/": "POST only, then the goals page",
+    "treatments/<int:event_id>/delete/": "POST only, then the treatments page",
     "checkins/messages/<str:kind>/<int:message_id>/read/": "POST only, then Home or the message",
     "devices/<int:device_id>/": "POST only, then the devices page",
     "calendar/<str:token>.ics": "an iCalendar feed",
@@ -591,6 +609,7 @@ def test_every_html_page_is_visited(make_person):
         "caregiver_id": cast.parent.id,
         "supporter_id": cast.support.id,
         "goal_id": cast.proposal.id,  # any id: a GET is refused before it is looked up
+        "event_id": cast.proposal.id,
     }
     shown = {}
     for route in NOT_PAGES:

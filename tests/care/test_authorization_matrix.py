@@ -48,6 +48,7 @@ from backend.reminders.calendar import calendar_feed_enable
 from backend.reminders.messages import action_token
 from backend.reminders.models import CalendarFeed, Occurrence
 from backend.reminders.services import device_subscribe
+from backend.treatments.services import treatment_record
 from tests.conftest import PASSWORD
 from tests.support.plans import MASSAGE_FORM, NO, STRETCH_FORM, massage_plan, stretch_routine
 
@@ -379,6 +380,19 @@ API = [
     Op("PATCH", "/api/v1/goals/{goal_id}/", write(200), {"text": "Put on both shoes"}),
     Op("DELETE", "/api/v1/goals/{goal_id}/", write(204), notes="retires it; history kept"),
     Op("POST", "/api/v1/goals/{goal_id}/ratings/", write(201), {"score": 1}),
+    Op("GET", "/api/v1/treatments/", read(200)),
+    Op(
+        "POST",
+        "/api/v1/treatments/",
+        write(201),
+        {
+            "kind": "medicine",
+            "started_on": "2026-11-01",
+            "medicine": "baclofen",
+            "change": "started",
+        },
+    ),
+    Op("DELETE", "/api/v1/treatments/{event_id}/", write(204)),
 ]
 
 
@@ -629,6 +643,15 @@ PAGES = [
         {"score": "1"},
     ),
     page("GET", "goals/", read(200, anonymous=LOGIN)),
+    page("GET", "treatments/", read(200, anonymous=LOGIN)),
+    page(
+        "POST",
+        "treatments/",
+        write(302, anonymous=LOGIN),
+        {"kind": "casting", "started_on": "2026-11-01", "ended_on": "2026-11-20"},
+    ),
+    page("POST", "treatments/<int:event_id>/delete/", write(302, anonymous=LOGIN)),
+    page("GET", "checkins/summary/cycles/", read(200, anonymous=LOGIN)),
     page("POST", "goals/", write(302, anonymous=LOGIN), {"text": "Open a jar"}),
     page("POST", "goals/<int:goal_id>/", write(302, anonymous=LOGIN), {"status": "achieved"}),
     page("GET", "occurrences/<int:occurrence_id>/", day(200, anonymous=LOGIN)),
@@ -790,6 +813,12 @@ class World:
         )
         _feed, feed_token = calendar_feed_enable(person=subject)
         goal = goal_create(person=subject, text=f"goal-{MARK}")
+        event = treatment_record(
+            person=subject,
+            kind="botulinum_toxin",
+            started_on=date(2026, 11, 2),
+            muscles=f"muscles-{MARK}",
+        )
         AccessLogEntry.objects.create(
             therapist=self.users[THERAPIST], person=subject, path="/checkins/trend/"
         )
@@ -815,6 +844,7 @@ class World:
             "key": "calf",
             "occurrence": occurrence,
             "goal_id": goal.id,
+            "event_id": event.id,
         }
 
     def values(self, subject: str) -> dict:
@@ -853,6 +883,7 @@ class World:
             f"proposal-{MARK}",
             f"stretch-{MARK}",
             f"goal-{MARK}",
+            f"muscles-{MARK}",
         ]
         return found + ([person.email] if person.email else [])
 

@@ -23,6 +23,7 @@ from backend.plans.services import (
 from backend.reminders.calendar import calendar_feed_enable
 from backend.reminders.models import Occurrence
 from backend.reminders.services import device_subscribe
+from backend.treatments.services import treatment_record
 from tests.support.plans import NO
 
 
@@ -67,6 +68,9 @@ def _fill(subject: User, therapist: User) -> dict:
     )
     calendar_feed_enable(person=subject)
     goal = goal_create(person=subject, text="Put on shoes without help")
+    event = treatment_record(
+        person=subject, kind="botulinum_toxin", started_on=date(2026, 11, 2), muscles="left calf"
+    )
     TherapistAccess.objects.create(therapist=therapist, person=subject)
     return {
         "checkin_id": checkin.id,
@@ -77,6 +81,7 @@ def _fill(subject: User, therapist: User) -> dict:
         "occurrence_id": occurrence.id,
         "therapist_id": therapist.id,
         "goal_id": goal.id,
+        "event_id": event.id,
     }
 
 

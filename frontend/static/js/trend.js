@@ -54,6 +54,33 @@ function planChangeMarks(changes) {
   };
 }
 
+// Solid lines in their own colour on the day of each other treatment (an injection, a
+// medicine change, a cast, a block of therapy); each chart's table lists them as text.
+function treatmentMarks(events) {
+  const times = (events || []).map((e) => Date.parse(e.on) / 1000);
+  return {
+    hooks: {
+      draw: [
+        (u) => {
+          const { ctx, bbox } = u;
+          ctx.save();
+          ctx.strokeStyle = css("--treatment");
+          ctx.lineWidth = 2 * devicePixelRatio;
+          for (const t of times) {
+            const x = Math.round(u.valToPos(t, "x", true));
+            if (x < bbox.left || x > bbox.left + bbox.width) continue;
+            ctx.beginPath();
+            ctx.moveTo(x, bbox.top);
+            ctx.lineTo(x, bbox.top + bbox.height);
+            ctx.stroke();
+          }
+          ctx.restore();
+        },
+      ],
+    },
+  };
+}
+
 function draw(element, data) {
   const metric = METRICS[element.dataset.metric];
   const value = metric.value ?? ((p) => p[element.dataset.metric]);
@@ -78,7 +105,7 @@ function draw(element, data) {
       },
     ],
     series: [{}, { stroke: css("--accent"), width: 2, points: { show: true, size: 7, fill: css("--accent") } }],
-    plugins: [planChangeMarks(data.plan_changes)],
+    plugins: [planChangeMarks(data.plan_changes), treatmentMarks(data.treatments)],
   };
   return new window.uPlot(options, [xs, ys], element);
 }
