@@ -432,6 +432,22 @@ WRITES = [
         ),
     ),
     Write(
+        "check-in correction",
+        "patch",
+        "/api/v1/checkins/{checkin_id}/",
+        lambda h, r: {"pain": 2, "reason": "Typed the wrong number."},
+        (
+            ("tone unknown", {"tone": "5"}, "tone"),
+            ("pain above 10", {"pain": 11}, "pain"),
+            ("pain a word", {"pain": "three"}, "pain"),
+            ("notes too long", {"notes": too_long(2000)}, "notes"),
+            ("reason too long", {"reason": too_long(200)}, "reason"),
+            ("reason a list", {"reason": ["why"]}, "reason"),
+            ("time changed", {"recorded_at": "2026-01-01T08:00:00Z"}, "recorded_at"),
+            ("key changed", {"idempotency_key": str(uuid.uuid4())}, "idempotency_key"),
+        ),
+    ),
+    Write(
         "therapist note",
         "post",
         "/api/v1/checkins/{checkin_id}/notes/",

@@ -14,20 +14,29 @@ from rest_framework.views import APIView
 
 from backend.checkins.export import checkins_to_csv
 from backend.checkins.imports import checkin_import_start
-from backend.checkins.models import CheckIn, CheckInImport, Flag
+from backend.checkins.models import CheckIn, CheckInChange, CheckInImport, Flag
 from backend.checkins.selectors import (
     alerts_for,
     alerts_of_person,
+    change_state_of,
+    checkin_history,
     checkin_imports_of,
     checkins_for_person,
     notes_for_person,
     trend_for_person,
+    with_changes,
 )
-from backend.checkins.serializers import CheckInInputSerializer, ToneField
+from backend.checkins.serializers import (
+    CheckInCorrectionSerializer,
+    CheckInInputSerializer,
+    ToneField,
+)
 from backend.checkins.services import (
     alert_resolve,
     baseline_reset,
+    checkin_correct,
     checkin_create,
+    checkin_delete,
     note_add,
     note_read,
 )
@@ -72,14 +81,26 @@ class CheckInSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Who logged it: the person, or a caregiver for them. Null on older check-ins.",
     )
+    amended = serializers.SerializerMethodField(
+        help_text="Corrected or amended since it was logged: its history has the changes."
+    )
+    changed_at = serializers.SerializerMethodField(help_text="The latest change; null: none.")
 
     class Meta:
         model = CheckIn
         fields = [
             "id", "idempotency_key", "occurrence", "recorded_at", "tone", "pain", "ease",
             "rom_joint", "rom_degrees", "rom_change", "minutes", "technique", "worse_after",
-            "stress", "sleep", "milestone", "notes", "recorded_by",
+            "stress", "sleep", "milestone", "notes", "recorded_by", "amended", "changed_at",
         ]  # fmt: skip
+
+    def get_amended(self, checkin) -> bool:
+        return change_state_of(checkin)[1] is not None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_changed_at(self, checkin):
+        changed_at = change_state_of(checkin)[0]
+        return serializers.DateTimeField().to_representation(changed_at) if changed_at else None
 
 
 class CheckInListSerializer(CheckInSerializer):
@@ -107,7 +128,7 @@ class CheckInApi(APIView):
     def get(self, request):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
-            checkins_for_person(person=request.person)
+            with_changes(checkins_for_person(person=request.person))
             .select_related("recorded_by")
             .prefetch_related("therapist_notes")
             .order_by("-recorded_at", "-id"),
@@ -133,6 +154,77 @@ class CheckInApi(APIView):
         return Response(
             data, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
+
+
+def _checkin_of(request, checkin_id: int) -> CheckIn:
+    checkin = checkins_for_person(person=request.person).filter(id=checkin_id).first()
+    if checkin is None:
+        raise NotFound(_("No such check-in."))
+    return checkin
+
+
+class CheckInDetailApi(APIView):
+    """The person or a caregiver corrects or deletes a check-in; every change is kept."""
+
+    allows = Allow.THERAPIST_READS  # a therapist's write is refused, as for new check-ins
+
+    @extend_schema(
+        request=CheckInCorrectionSerializer,
+        responses=CheckInSerializer,
+        description="Within 7 days of recorded_at a correction; later an amendment, which "
+        "needs a `reason`. The values before are kept in the check-in's history.",
+    )
+    def patch(self, request, checkin_id: int):
+        checkin = _checkin_of(request, checkin_id)
+        serializer = CheckInCorrectionSerializer(
+            data=request.data, context={"person": request.person}, partial=True
+        )
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        reason = changes.pop("reason", "")
+        try:
+            checkin = checkin_correct(
+                checkin=checkin, by=request.user, changes=changes, reason=reason
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        fresh = with_changes(CheckIn.objects.filter(id=checkin.id)).select_related("recorded_by")
+        return Response(CheckInSerializer(fresh.get()).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description="Within 7 days of recorded_at only; later, 400: correct it instead.",
+    )
+    def delete(self, request, checkin_id: int):
+        checkin = _checkin_of(request, checkin_id)
+        try:
+            checkin_delete(checkin=checkin, by=request.user)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CheckInChangeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CheckInChange.Kind.choices)
+    changed_by = serializers.CharField(source="changed_by_name")
+    changed_at = serializers.DateTimeField()
+    before = serializers.JSONField(help_text="The check-in's values before the change.")
+    after = serializers.JSONField(allow_null=True, help_text="Null when it was deleted.")
+    reason = serializers.CharField()
+
+
+class CheckInHistoryApi(APIView):
+    """Who changed a check-in, when, and what it held before and after; kept after deletion."""
+
+    allows = Allow.THERAPIST_READS
+
+    @extend_schema(responses=CheckInChangeSerializer(many=True))
+    def get(self, request, checkin_id: int):
+        changes = checkin_history(person=request.person, checkin_id=checkin_id)
+        if not changes.exists():
+            _checkin_of(request, checkin_id)  # a check-in never changed: an empty history
+        return Response(CheckInChangeSerializer(changes, many=True).data)
 
 
 class CheckInNotesApi(APIView):

@@ -127,7 +127,8 @@ class Flag(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    checkin = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.CASCADE)
+    # A deleted check-in's alerts stay in the history, resolved.
+    checkin = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     # Who resolved it and why; the name stays when the therapist's account goes.
@@ -173,6 +174,41 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"note on check-in {self.checkin_id}"
+
+
+class CheckInChange(models.Model):
+    """One correction, amendment or deletion of a check-in: what it held before and after.
+
+    Kept when the check-in is deleted, so the record shows what was there."""
+
+    class Kind(models.TextChoices):
+        CORRECTED = "corrected", _("Corrected")
+        AMENDED = "amended", _("Amended")
+        DELETED = "deleted", _("Deleted")
+
+    checkin = models.ForeignKey(
+        CheckIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    # The check-in's id, kept once it is deleted: its history is still found by it.
+    checkin_number = models.PositiveBigIntegerField(db_index=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_changes"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_by_name = models.CharField(max_length=254, blank=True)
+    changed_at = models.DateTimeField()
+    before = models.JSONField()
+    after = models.JSONField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} change of check-in {self.checkin_id}"
 
 
 class CheckInImport(models.Model):

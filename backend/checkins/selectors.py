@@ -10,7 +10,7 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from backend.accounts.models import User
 from backend.care.access import patients_of, people_with_a_therapist
-from backend.checkins.models import Baseline, CheckIn, CheckInImport, Flag, Note
+from backend.checkins.models import Baseline, CheckIn, CheckInChange, CheckInImport, Flag, Note
 from backend.checkins.reassessment import (
     BASELINE_DAYS,
     RECENT_DAYS,
@@ -45,6 +45,33 @@ def _recorders_name(series: list[dict]) -> None:
 
 def checkins_for_person(*, person: User) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(person=person)
+
+
+def with_changes(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
+    """Each check-in with its latest correction or amendment: `changed_at` and `change_kind`
+    (None when never changed). What every page and the API show as "amended"."""
+    latest = CheckInChange.objects.filter(checkin=OuterRef("pk")).order_by("-changed_at", "-id")
+    return checkins.annotate(
+        changed_at=Subquery(latest.values("changed_at")[:1]),
+        change_kind=Subquery(latest.values("kind")[:1]),
+    )
+
+
+def change_state_of(checkin: CheckIn) -> tuple[datetime | None, str | None]:
+    """(changed_at, change_kind) of one check-in, annotated by with_changes or looked up."""
+    if not hasattr(checkin, "change_kind"):
+        if checkin.pk is None:
+            return None, None
+        latest = with_changes(CheckIn.objects.filter(pk=checkin.pk)).first()
+        checkin.changed_at, checkin.change_kind = (
+            (latest.changed_at, latest.change_kind) if latest else (None, None)
+        )
+    return checkin.changed_at, checkin.change_kind
+
+
+def checkin_history(*, person: User, checkin_id: int) -> QuerySet[CheckInChange]:
+    """The changes of one of the person's check-ins, oldest first; kept after a deletion."""
+    return CheckInChange.objects.filter(person=person, checkin_number=checkin_id)
 
 
 def baseline_of(*, person: User) -> CheckIn | None:

@@ -82,3 +82,18 @@ class CheckInInputSerializer(InputSerializer):
         if value < EARLIEST:
             raise serializers.ValidationError(_("A check-in cannot be before the year 2000."))
         return value
+
+
+class CheckInCorrectionSerializer(CheckInInputSerializer):
+    """New values for a check-in, any of them; when and for which reminder stay as logged."""
+
+    idempotency_key = None
+    occurrence = None
+    recorded_at = None
+    baseline = None
+    reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Why: required when the check-in is older than 7 days (an amendment).",
+    )

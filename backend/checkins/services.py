@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 from backend.accounts.models import User
 from backend.care.access import therapists_of
 from backend.care.selectors import caregivers_of
-from backend.checkins.models import Baseline, CheckIn, Flag, Note
+from backend.checkins.models import Baseline, CheckIn, CheckInChange, Flag, Note
 from backend.checkins.overstimulation import USUAL_DAYS, Reading, back_to_usual, usual_level
 from backend.checkins.selectors import stalled_people
 from backend.plans.models import Schedule
@@ -232,3 +232,102 @@ def alert_resolve(*, flag: Flag, by: User, reason: str, now: datetime | None = N
     flag.resolution = reason
     flag.save(update_fields=["resolved_at", "resolved_by", "resolved_by_name", "resolution"])
     return flag
+
+
+# Within this many days of when it was logged, a check-in is corrected or deleted freely;
+# later, it is corrected by a visible amendment with a reason, and no longer deleted.
+CORRECTION_DAYS = 7
+CORRECTABLE_FIELDS = (
+    "tone", "pain", "ease", "rom_joint", "rom_degrees", "rom_change", "minutes", "technique",
+    "worse_after", "stress", "sleep", "milestone", "notes",
+)  # fmt: skip
+CHECKIN_DELETED = gettext_noop("Check-in deleted")
+
+
+def correctable(checkin: CheckIn, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) - checkin.recorded_at <= timedelta(days=CORRECTION_DAYS)
+
+
+def _snapshot(checkin: CheckIn) -> dict:
+    return {
+        "recorded_at": checkin.recorded_at.isoformat(),
+        **{name: getattr(checkin, name) for name in CORRECTABLE_FIELDS},
+    }
+
+
+def _change_record(*, checkin: CheckIn, kind: str, by: User, now: datetime, **fields):
+    return CheckInChange.objects.create(
+        checkin=checkin,
+        checkin_number=checkin.id,
+        person_id=checkin.person_id,
+        kind=kind,
+        changed_by=by,
+        changed_by_name=by.display_name,
+        changed_at=now,
+        **fields,
+    )
+
+
+@transaction.atomic
+def checkin_correct(
+    *, checkin: CheckIn, by: User, changes: dict, reason: str = "", now: datetime | None = None
+) -> CheckIn:
+    """Apply new values to a check-in, keeping what it held before. Within CORRECTION_DAYS a
+    correction; later an amendment, which needs a reason."""
+    now = now or timezone.now()
+    checkin = CheckIn.objects.select_for_update().get(id=checkin.id)
+    unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("This cannot be corrected.") for name in unknown})
+    reason = (reason or "").strip()
+    if len(reason) > RESOLUTION_MAX:
+        raise ValidationError({"reason": _("Keep the reason to 200 characters.")})
+    within = correctable(checkin, now)
+    if not within and not reason:
+        raise ValidationError(
+            {"reason": _("Check-ins older than 7 days are amended: say why in a few words.")}
+        )
+    before = _snapshot(checkin)
+    for name, value in changes.items():
+        setattr(checkin, name, value)
+    checkin.clean_fields(exclude=["person", "idempotency_key", "occurrence", "recorded_by"])
+    after = _snapshot(checkin)
+    if after == before:
+        return checkin
+    checkin.save(update_fields=[name for name in changes if before[name] != after[name]])
+    kind = CheckInChange.Kind.CORRECTED if within else CheckInChange.Kind.AMENDED
+    _change_record(
+        checkin=checkin, kind=kind, by=by, now=now, before=before, after=after, reason=reason
+    )
+    return checkin
+
+
+@transaction.atomic
+def checkin_delete(*, checkin: CheckIn, by: User, now: datetime | None = None) -> CheckInChange:
+    """Delete a check-in logged within CORRECTION_DAYS. What it held stays in the history,
+    its therapists' notes too (they go with the check-in); its open alerts are resolved, kept.
+    A baseline it was goes empty: the next check-in becomes the baseline."""
+    now = now or timezone.now()
+    checkin = CheckIn.objects.select_for_update().get(id=checkin.id)
+    if not correctable(checkin, now):
+        raise ValidationError(
+            {
+                "checkin": _(
+                    "Check-ins older than 7 days can't be deleted; correct them with an amendment."
+                )
+            }
+        )
+    before = _snapshot(checkin) | {
+        "therapist_notes": [
+            {"author": note.author_name, "text": note.text}
+            for note in checkin.therapist_notes.all()
+        ]
+    }
+    change = _change_record(
+        checkin=checkin, kind=CheckInChange.Kind.DELETED, by=by, now=now, before=before
+    )
+    for flag in Flag.objects.filter(checkin=checkin, resolved_at__isnull=True):
+        _resolve(flag, by=by, reason=CHECKIN_DELETED, now=now)
+    checkin.delete()
+    change.refresh_from_db()
+    return change

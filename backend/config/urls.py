@@ -89,6 +89,16 @@ api_v1 = [
     path("care/access-log/", care_api.AccessLogApi.as_view(), name="api-care-access-log"),
     path("checkins/", checkins_api.CheckInApi.as_view(), name="api-checkins"),
     path(
+        "checkins/<int:checkin_id>/",
+        checkins_api.CheckInDetailApi.as_view(),
+        name="api-checkin",
+    ),
+    path(
+        "checkins/<int:checkin_id>/history/",
+        checkins_api.CheckInHistoryApi.as_view(),
+        name="api-checkin-history",
+    ),
+    path(
         "checkins/<int:checkin_id>/notes/",
         checkins_api.CheckInNotesApi.as_view(),
         name="api-checkin-notes",

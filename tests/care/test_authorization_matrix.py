@@ -290,6 +290,10 @@ API = [
     Op("DELETE", "/api/v1/care/therapists/{therapist_id}/", adult_decides(204)),
     Op("GET", "/api/v1/checkins/", read(200)),
     Op("POST", "/api/v1/checkins/", write(201), checkin_body),
+    # Corrections and deletions: the person and caregivers; every change kept, read by all.
+    Op("PATCH", "/api/v1/checkins/{checkin_id}/", write(200), {"pain": 1}),
+    Op("DELETE", "/api/v1/checkins/{checkin_id}/", write(204)),
+    Op("GET", "/api/v1/checkins/{checkin_id}/history/", read(200)),
     Op("GET", "/api/v1/checkins/{checkin_id}/notes/", read(200)),
     Op("POST", "/api/v1/checkins/{checkin_id}/notes/", therapist_only(201), {"text": "Well done"}),
     Op("POST", "/api/v1/checkins/baseline/reset/", write(204)),
