@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.plans.guidance import LONGEST, SHORTEST, WARNINGS
+from backend.plans.guidance import LONGEST, SESSIONS_PER_WEEK, SHORTEST, WARNINGS
 from backend.plans.guidance_words import WEEKDAY_CODES, guidance_lines, week_advice, week_lines
 from backend.plans.models import GivenBy, Proposal, SafetyScreen, Side, Technique
 from backend.plans.selectors import (
@@ -93,7 +93,8 @@ class MassagePlanApi(APIView):
         given_by = serializers.ChoiceField(choices=GivenBy.choices)
 
         def validate_sessions(self, sessions):
-            if not 1 <= len(sessions) <= 2:
+            fewest, most = SESSIONS_PER_WEEK
+            if not fewest <= len(sessions) <= most:
                 raise serializers.ValidationError(
                     _(
                         "Plan 1 or 2 massage sessions a week. Regular sessions with daily "
