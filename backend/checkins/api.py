@@ -14,9 +14,7 @@ from rest_framework.views import APIView
 
 from backend.checkins.export import checkins_to_csv
 from backend.checkins.imports import checkin_import_start
-from backend.checkins.messages import ESTIMATE_LABEL, plan_check_estimate, plan_check_guidance
 from backend.checkins.models import CheckIn, CheckInChange, CheckInImport, Flag
-from backend.checkins.plan_check import plan_check
 from backend.checkins.selectors import (
     alerts_for,
     alerts_of_person,
@@ -43,7 +41,11 @@ from backend.checkins.services import (
     note_read,
 )
 from backend.checkins.tasks import checkin_import_queue
+from backend.plans.api import GuidanceLineSerializer
+from backend.plans.guidance import Guidance
+from backend.plans.guidance_words import ESTIMATE_LABEL, guidance_lines, guidance_message
 from backend.plans.models import Technique
+from backend.plans.selectors import plan_guidance_for
 from backend.shared.access import Allow
 from backend.shared.api import InputSerializer
 from backend.shared.parsers import SizeLimitMixin
@@ -484,7 +486,7 @@ def csv_upload_text(request) -> str:
 
 
 class PlanCheckApi(APIView):
-    """Sessions and minutes in, guidance against the guideline out."""
+    """Sessions and minutes in, the same guidance the plan pages and the plan API give out."""
 
     allows = Allow.THERAPIST_READS
 
@@ -494,13 +496,17 @@ class PlanCheckApi(APIView):
         technique = serializers.ChoiceField(
             choices=Technique.choices, required=False, help_text="Left out: any technique."
         )
-        first_plan = serializers.BooleanField(required=False, default=True)
+        first_weeks = serializers.BooleanField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="In a plan's first two weeks. Left out: as the person's massage plan is "
+            "(yes when there is none).",
+        )
 
     class PlanCheckSerializer(serializers.Serializer):
         in_line = serializers.BooleanField()
-        frequency = serializers.CharField()
-        minutes = serializers.CharField()
-        guidance = serializers.ListField(child=serializers.CharField())
+        guidance = GuidanceLineSerializer(many=True)
         estimate = serializers.CharField(allow_null=True)
         estimate_label = serializers.CharField(allow_null=True)
 
@@ -508,20 +514,22 @@ class PlanCheckApi(APIView):
     def get(self, request):
         serializer = self.PlanCheckInputSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
-        check = plan_check(**serializer.validated_data)
-        estimate = plan_check_estimate(check)
-        return Response(
-            {
-                "in_line": check.in_line,
-                "frequency": check.frequency,
-                "minutes": check.minutes,
-                "guidance": plan_check_guidance(
-                    check, minutes=serializer.validated_data["minutes"]
-                ),
-                "estimate": estimate,
-                "estimate_label": ESTIMATE_LABEL if estimate else None,
-            }
+        guidance = plan_guidance_for(person=request.person, **serializer.validated_data)
+        return Response(self._data(guidance))
+
+    @staticmethod
+    def _data(guidance: Guidance) -> dict:
+        estimate = (
+            guidance_message(guidance, "study_estimate")
+            if "study_estimate" in guidance.codes
+            else None
         )
+        return {
+            "in_line": guidance.in_line,
+            "guidance": guidance_lines(guidance),
+            "estimate": estimate,
+            "estimate_label": ESTIMATE_LABEL if estimate else None,
+        }
 
 
 class AlertSerializer(serializers.Serializer):

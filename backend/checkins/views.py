@@ -23,9 +23,7 @@ from backend.checkins.forms import (
     PlanCheckForm,
 )
 from backend.checkins.imports import checkin_import_start, import_size_check
-from backend.checkins.messages import plan_check_estimate, plan_check_guidance
 from backend.checkins.models import CheckIn, CheckInChange, Flag, Tone
-from backend.checkins.plan_check import plan_check
 from backend.checkins.selectors import (
     alerts_of_person,
     checkin_history,
@@ -53,7 +51,8 @@ from backend.checkins.tasks import checkin_import_queue
 from backend.goals.models import Attainment
 from backend.goals.selectors import goals_for_person, goals_with_ratings, ratings_between
 from backend.goals.services import goal_rate
-from backend.plans.selectors import massage_plan_of, proposals_for_person
+from backend.plans.guidance_words import guidance_lines
+from backend.plans.selectors import massage_plan_of, plan_guidance_for, proposals_for_person
 from backend.plans.services import proposal_read
 from backend.reminders.selectors import occurrences_for_person
 from backend.shared.access import Allow, allows
@@ -297,17 +296,13 @@ def _plan_check_context(request) -> dict:
     )
     if numbers is None:
         return {"form": form}
-    check = plan_check(
+    guidance = plan_guidance_for(
+        person=person,
         sessions_per_week=numbers["sessions_per_week"],
         minutes=numbers["minutes"],
-        first_plan=not checkins_for_person(person=person).exists(),
         technique=numbers.get("technique", ""),
     )
-    return {
-        "form": form,
-        "guidance": plan_check_guidance(check, minutes=numbers["minutes"]),
-        "estimate": plan_check_estimate(check),
-    }
+    return {"form": form, "guidance": guidance_lines(guidance)}
 
 
 @allows(Allow.THERAPIST_READS)

@@ -1,24 +1,24 @@
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.plans.guidance import LONGEST, SESSIONS_PER_WEEK, SHORTEST, WARNINGS
+from backend.plans.guidance_words import WEEKDAY_CODES, guidance_lines, week_advice, week_lines
 from backend.plans.models import GivenBy, Proposal, SafetyScreen, Side, Technique
 from backend.plans.selectors import (
+    massage_plan_guidance,
     massage_plan_of,
+    plan_week,
     proposals_for_person,
     safety_screen_latest,
     stretch_routine_of,
 )
 from backend.plans.services import (
-    FIRST_SESSION_MINUTES,
     SessionTime,
     StretchInput,
     massage_plan_delete,
@@ -34,10 +34,6 @@ from backend.plans.stretches import CATALOG, SAFE_END_RANGE, muscle_display
 from backend.shared.access import Allow
 from backend.shared.api import InputSerializer, LocalTimeField, ModelInputSerializer
 
-# A plan this young is still in its first sessions, which should stay short.
-FIRST_WEEKS = timedelta(weeks=2)
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
 
 def _service_errors(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(error.message_dict)
@@ -51,14 +47,36 @@ class ScheduleSerializer(serializers.Serializer):
     next_local = serializers.SerializerMethodField(help_text="The next reminder, local time.")
 
     def get_weekday(self, schedule) -> str | None:
-        return None if schedule.weekday is None else WEEKDAYS[schedule.weekday]
+        return None if schedule.weekday is None else WEEKDAY_CODES[schedule.weekday]
 
     def get_next_local(self, schedule) -> str:
         return schedule.next_due_at.astimezone(schedule.time_zone).isoformat()
 
 
+class GuidanceLineSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="What the guideline says about the plan; warnings: " + ", ".join(sorted(WARNINGS))
+    )
+    message = serializers.CharField(help_text="The same in words, in the person's language.")
+    warning = serializers.BooleanField(help_text="The plan is outside the guideline here.")
+
+
+class WeekDaySerializer(serializers.Serializer):
+    weekday = serializers.ChoiceField(choices=WEEKDAY_CODES)
+    name = serializers.CharField(help_text="The day's name in the person's language.")
+    massage = serializers.ChoiceField(
+        choices=["session", "likely", "possible"],
+        allow_null=True,
+        help_text="A session that day, or relief from one likely (the day after) or possible "
+        "(two days after); null: no massage relief.",
+    )
+    stretches = serializers.BooleanField(help_text="Daily stretches reach this day.")
+    gap = serializers.BooleanField(help_text="Neither massage relief nor stretches.")
+    text = serializers.CharField(help_text="The day in words.")
+
+
 class SessionSerializer(InputSerializer):
-    weekday = serializers.ChoiceField(choices=WEEKDAYS)
+    weekday = serializers.ChoiceField(choices=WEEKDAY_CODES)
     time = LocalTimeField()
 
 
@@ -67,7 +85,7 @@ class MassagePlanApi(APIView):
 
     class MassagePlanInputSerializer(InputSerializer):
         sessions = SessionSerializer(many=True, allow_empty=True)
-        duration_minutes = serializers.IntegerField(min_value=5, max_value=90)
+        duration_minutes = serializers.IntegerField(min_value=SHORTEST, max_value=LONGEST)
         technique = serializers.ChoiceField(choices=Technique.choices)
         target_muscles = serializers.ListField(
             child=serializers.CharField(max_length=60), max_length=12, default=list
@@ -75,7 +93,8 @@ class MassagePlanApi(APIView):
         given_by = serializers.ChoiceField(choices=GivenBy.choices)
 
         def validate_sessions(self, sessions):
-            if not 1 <= len(sessions) <= 2:
+            fewest, most = SESSIONS_PER_WEEK
+            if not fewest <= len(sessions) <= most:
                 raise serializers.ValidationError(
                     _(
                         "Plan 1 or 2 massage sessions a week. Regular sessions with daily "
@@ -83,7 +102,7 @@ class MassagePlanApi(APIView):
                     )
                 )
             parsed = [
-                SessionTime(weekday=WEEKDAYS.index(session["weekday"]), at=session["time"])
+                SessionTime(weekday=WEEKDAY_CODES.index(session["weekday"]), at=session["time"])
                 for session in sessions
             ]
             if len({session.weekday for session in parsed}) != len(parsed):
@@ -99,23 +118,31 @@ class MassagePlanApi(APIView):
         )
         given_by = serializers.CharField()
         sessions = ScheduleSerializer(source="schedules.all", many=True)
-        advice = serializers.SerializerMethodField()
+        guidance = serializers.SerializerMethodField(
+            help_text="The plan against the guideline, as the plan check gives it."
+        )
+
+        week = serializers.SerializerMethodField(
+            help_text="Which days the sessions' relief (about 1–3 days) and the daily stretches "
+            "reach, Monday to Sunday. General information, not medical advice."
+        )
+        week_advice = serializers.SerializerMethodField(
+            help_text="When the sessions are bunched: days that would cover more of the week."
+        )
+
+        @extend_schema_field(GuidanceLineSerializer(many=True))
+        def get_guidance(self, plan) -> list[dict]:
+            return guidance_lines(massage_plan_guidance(plan=plan))
+
+        @extend_schema_field(WeekDaySerializer(many=True))
+        def get_week(self, plan) -> list[dict]:
+            return week_lines(plan_week(person=plan.person))
+
+        def get_week_advice(self, plan) -> str | None:
+            return week_advice(plan_week(person=plan.person))
 
         def get_target_muscles_display(self, plan) -> list[str]:
             return [muscle_display(muscle) for muscle in plan.target_muscles]
-
-        def get_advice(self, plan) -> list[str]:
-            low, high = FIRST_SESSION_MINUTES
-            is_new = plan.created_at > timezone.now() - FIRST_WEEKS
-            if plan.duration_minutes > high and is_new:
-                return [
-                    _(
-                        "First sessions work best short, %(low)d–%(high)d minutes, to see how "
-                        "your muscles respond."
-                    )
-                    % {"low": low, "high": high}
-                ]
-            return []
 
     @extend_schema(responses=MassagePlanSerializer)
     def get(self, request):
@@ -288,6 +315,7 @@ class ProposalSerializer(ModelInputSerializer):
             "created_at", "decided_at", "read_at",
         ]  # fmt: skip
         read_only_fields = ["status", "created_at", "decided_at", "read_at"]
+        extra_kwargs = {"duration_minutes": {"min_value": SHORTEST, "max_value": LONGEST}}
 
 
 class ProposalApi(APIView):

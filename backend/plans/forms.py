@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from timezone_field import TimeZoneFormField
 
+from backend.plans.guidance import LONGEST, SHORTEST, plan_defaults
 from backend.plans.models import (
     COMMON_MUSCLES,
     WEEKDAYS,
@@ -33,8 +35,8 @@ class MassagePlanForm(forms.Form):
     )
     duration_minutes = forms.IntegerField(
         label=_("Minutes per session"),
-        min_value=5,
-        max_value=90,
+        min_value=SHORTEST,
+        max_value=LONGEST,
         initial=15,
         help_text=_("Start with 15–20 minutes to see how your muscles respond."),
     )
@@ -172,12 +174,19 @@ class SafetyScreenForm(forms.Form):
 
 
 class ProposalForm(forms.ModelForm):
+    # New lengths follow the guideline's limits, whatever older plans hold.
+    duration_minutes = forms.IntegerField(
+        label=_("New session length in minutes (optional)"),
+        min_value=SHORTEST,
+        max_value=LONGEST,
+        required=False,
+    )
+
     class Meta:
         model = Proposal
         fields = ["message", "duration_minutes", "technique"]
         labels = {
             "message": _("Your suggestion"),
-            "duration_minutes": _("New session length in minutes (optional)"),
             "technique": _("New technique (optional)"),
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 3})}
@@ -200,9 +209,7 @@ class StarterPlanForm(SafetyScreenForm):
     massage_time = forms.TimeField(label=_("Massage at"), widget=TIME_WIDGET, initial="18:00")
     duration_minutes = forms.TypedChoiceField(
         label=_("Session length"),
-        choices=[(15, _("15 minutes")), (20, _("20 minutes"))],
         coerce=int,
-        initial=15,
         widget=forms.RadioSelect,
         help_text=_("First sessions are short, to see how the muscles respond."),
     )
@@ -221,9 +228,16 @@ class StarterPlanForm(SafetyScreenForm):
         "stretch_time",
     ]  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, child: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(self.field_order)
+        defaults = plan_defaults(child=child)
+        minutes = self.fields["duration_minutes"]
+        minutes.choices = [
+            (m, ngettext("%(minutes)d minute", "%(minutes)d minutes", m) % {"minutes": m})
+            for m in defaults.minute_choices
+        ]
+        minutes.initial = defaults.minutes
 
     def clean(self):
         cleaned = super().clean()

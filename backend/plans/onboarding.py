@@ -7,7 +7,8 @@ from django.db import transaction
 
 from backend.accounts.models import User
 from backend.accounts.services import user_update
-from backend.plans.models import MassagePlan, SafetyScreen, StretchRoutine, Technique
+from backend.plans.guidance import plan_defaults
+from backend.plans.models import MassagePlan, SafetyScreen, StretchRoutine
 from backend.plans.services import (
     SessionTime,
     StretchInput,
@@ -17,9 +18,8 @@ from backend.plans.services import (
 )
 from backend.plans.stretches import STARTER_KEYS
 
-# Gentle and short to start: a stretch-massage hybrid for the calves and hamstrings, two
-# sessions a week, with the same muscles stretched every day.
-STARTER_TECHNIQUE = Technique.STRETCH_MASSAGE
+# Gentle and short to start (plans.guidance has the technique and minutes, a child's gentler):
+# the calves and hamstrings, two sessions a week, the same muscles stretched every day.
 STARTER_MUSCLES = ["gastrocnemius", "hamstrings"]
 
 
@@ -50,6 +50,7 @@ def starter_plan_create(
     given_by: str,
     stretch_at: time,
     answers: dict[str, bool],
+    child: bool = False,
 ) -> SafetyScreen:
     """Time zone, safety answers, massage sessions and daily stretches, all or nothing.
 
@@ -63,7 +64,7 @@ def starter_plan_create(
         person=person,
         sessions=sessions,
         duration_minutes=duration_minutes,
-        technique=STARTER_TECHNIQUE,
+        technique=plan_defaults(child=child).technique,
         target_muscles=STARTER_MUSCLES,
         given_by=given_by,
     )

@@ -1,8 +1,11 @@
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.plans.coverage import Week, week_coverage
+from backend.plans.guidance import FIRST_WEEKS_DAYS, Guidance, is_child, plan_guidance
 from backend.plans.models import (
     Hold,
     MassagePlan,
@@ -16,6 +19,65 @@ from backend.plans.occurrences import QuietHours, Rule
 
 def massage_plan_of(*, person: User) -> MassagePlan | None:
     return MassagePlan.objects.filter(person=person).prefetch_related("schedules").first()
+
+
+def person_is_child(*, person: User, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return is_child(
+        is_dependent=person.is_dependent,
+        birth_year=person.birth_year,
+        this_year=timezone.localdate(now, timezone=person.time_zone).year,
+    )
+
+
+def plan_in_first_weeks(*, plan: MassagePlan | None, now: datetime | None = None) -> bool:
+    """A plan not yet made, or first saved less than two weeks ago (see plans.guidance)."""
+    now = now or timezone.now()
+    return plan is None or plan.created_at > now - timedelta(days=FIRST_WEEKS_DAYS)
+
+
+def plan_guidance_for(
+    *,
+    person: User,
+    sessions_per_week: int,
+    minutes: int,
+    technique: str = "",
+    first_weeks: bool | None = None,
+    now: datetime | None = None,
+) -> Guidance:
+    """Numbers for this person's plan against the guideline; first weeks from their plan
+    unless asked about explicitly."""
+    if first_weeks is None:
+        first_weeks = plan_in_first_weeks(plan=massage_plan_of(person=person), now=now)
+    return plan_guidance(
+        sessions_per_week=sessions_per_week,
+        minutes=minutes,
+        first_weeks=first_weeks,
+        technique=technique,
+        child=person_is_child(person=person, now=now),
+    )
+
+
+def massage_plan_guidance(*, plan: MassagePlan, now: datetime | None = None) -> Guidance:
+    return plan_guidance_for(
+        person=plan.person,
+        sessions_per_week=len(plan.schedules.all()),
+        minutes=plan.duration_minutes,
+        technique=plan.technique,
+        first_weeks=plan_in_first_weeks(plan=plan, now=now),
+        now=now,
+    )
+
+
+def plan_week(*, person: User) -> Week:
+    """Which days the person's massage sessions and daily stretches reach."""
+    massage_days = Schedule.objects.filter(
+        person=person, kind=Schedule.Kind.MASSAGE, weekday__isnull=False
+    ).values_list("weekday", flat=True)
+    return week_coverage(
+        massage_weekdays=set(massage_days),
+        daily_stretches=Schedule.objects.filter(person=person, kind=Schedule.Kind.STRETCH).exists(),
+    )
 
 
 def stretch_routine_of(*, person: User) -> StretchRoutine | None:

@@ -25,9 +25,6 @@ from backend.plans.signals import proposal_made
 from backend.plans.stretches import built_in
 from backend.shared.reads import first_read
 
-# Clinical guidance: start short to gauge tolerance.
-FIRST_SESSION_MINUTES = (15, 20)
-
 
 @dataclass(frozen=True)
 class SessionTime:

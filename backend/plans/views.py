@@ -15,9 +15,14 @@ from backend.plans.forms import (
     StretchFormSet,
     StretchTimesForm,
 )
+from backend.plans.guidance import plan_defaults
+from backend.plans.guidance_words import WORDS, guidance_lines, week_advice, week_lines
 from backend.plans.onboarding import has_plan, starter_plan_create
 from backend.plans.selectors import (
+    massage_plan_guidance,
     massage_plan_of,
+    person_is_child,
+    plan_week,
     proposals_for_person,
     safety_screen_latest,
     stretch_routine_of,
@@ -38,18 +43,44 @@ from backend.shared.access import Allow, allows
 def _overview(request, proposal_form=None, status=200):
     person = request.person
     is_therapist = acting_role(request) == THERAPIST
+    plan, routine = massage_plan_of(person=person), stretch_routine_of(person=person)
+    week = plan_week(person=person) if plan or routine else None
     return render(
         request,
         "plans/overview.html",
         {
-            "plan": massage_plan_of(person=person),
-            "routine": stretch_routine_of(person=person),
+            "plan": plan,
+            "guidance": guidance_lines(massage_plan_guidance(plan=plan)) if plan else None,
+            "week": week_lines(week) if week else None,
+            "week_advice": week_advice(week) if week else None,
+            "routine": routine,
             "screen": safety_screen_latest(person=person),
             "proposals": proposals_for_person(person=person)[:10],
             "proposal_form": proposal_form or (ProposalForm() if is_therapist else None),
         },
         status=status,
     )
+
+
+def _child_cue(child: bool) -> str | None:
+    return str(WORDS["child_gentle"]) if child else None
+
+
+def _new_plan_initial(child: bool) -> dict:
+    """A child's first plan starts shorter and gentler; an adult's keeps the form's own choice
+    of technique."""
+    defaults = plan_defaults(child=child)
+    initial = {"duration_minutes": defaults.minutes}
+    if child:
+        initial |= {"technique": defaults.technique, "given_by": "caregiver"}
+    return initial
+
+
+def _warn_outside_guideline(request, plan) -> None:
+    """A plan outside the guideline is saved (a therapist may have a reason), and says so."""
+    for line in guidance_lines(massage_plan_guidance(plan=plan)):
+        if line["warning"]:
+            messages.warning(request, line["message"])
 
 
 @allows(Allow.THERAPIST_READS)
@@ -62,7 +93,8 @@ def plan_start(request):
     initial = {"time_zone": person.time_zone}
     if person.is_dependent:
         initial["given_by"] = "caregiver"
-    form = StarterPlanForm(request.POST or None, initial=initial)
+    child = person_is_child(person=person)
+    form = StarterPlanForm(request.POST or None, initial=initial, child=child)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         screen = starter_plan_create(
@@ -76,6 +108,7 @@ def plan_start(request):
             given_by=data["given_by"],
             stretch_at=data["stretch_time"],
             answers=form.answers(),
+            child=child,
         )
         if screen.positive:
             messages.warning(
@@ -89,9 +122,12 @@ def plan_start(request):
             messages.success(
                 request, _("Your plan is ready. Turn on reminders below to get them on this phone.")
             )
+        _warn_outside_guideline(request, massage_plan_of(person=person))
         return redirect(f"{reverse('home')}#reminders")
     status = 400 if form.errors else 200
-    return render(request, "plans/start.html", {"form": form}, status=status)
+    return render(
+        request, "plans/start.html", {"form": form, "child_cue": _child_cue(child)}, status=status
+    )
 
 
 @allows(Allow.THERAPIST_READS)
@@ -147,12 +183,14 @@ def massage_plan_edit(request):
     if plan is None and safety_screen_latest(person=request.person) is None:
         # The safety questions come before the first massage plan.
         return redirect(f"{reverse('safety-screen')}?next={reverse('massage-plan')}")
+    child = person_is_child(person=request.person)
     form = MassagePlanForm(
-        request.POST or None, initial=MassagePlanForm.initial_for(plan) if plan else None
+        request.POST or None,
+        initial=MassagePlanForm.initial_for(plan) if plan else _new_plan_initial(child),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            massage_plan_save(
+            plan = massage_plan_save(
                 person=request.person,
                 sessions=form.sessions(),
                 duration_minutes=form.cleaned_data["duration_minutes"],
@@ -164,9 +202,15 @@ def massage_plan_edit(request):
             form.add_error(None, error.messages)
         else:
             messages.success(request, _("Massage plan saved. Your reminders are set."))
+            _warn_outside_guideline(request, plan)
             return redirect("plans")
     status = 400 if form.errors else 200
-    return render(request, "plans/massage_form.html", {"form": form, "plan": plan}, status=status)
+    return render(
+        request,
+        "plans/massage_form.html",
+        {"form": form, "plan": plan, "child_cue": _child_cue(child)},
+        status=status,
+    )
 
 
 @allows(Allow.THERAPIST_READS)

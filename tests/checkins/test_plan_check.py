@@ -1,67 +1,60 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
-from backend.checkins.plan_check import plan_check
-
-
-@pytest.mark.parametrize(
-    ("sessions", "minutes", "first", "frequency", "length"),
-    [
-        (2, 15, True, "ok", "ok"),
-        (1, 20, True, "ok", "ok"),
-        (1, 30, True, "ok", "first_too_long"),
-        (1, 30, False, "ok", "ok"),
-        (3, 20, False, "too_many", "ok"),
-        (0, 20, False, "none", "ok"),
-        (2, 90, False, "ok", "too_long"),
-        (2, 3, False, "ok", "too_short"),
-    ],
-)
-def test_a_plan_is_checked_against_the_guideline(sessions, minutes, first, frequency, length):
-    result = plan_check(sessions_per_week=sessions, minutes=minutes, first_plan=first)
-
-    assert (result.frequency, result.minutes) == (frequency, length)
-    assert result.in_line is (frequency == "ok" and length == "ok")
+from backend.plans.models import MassagePlan
+from backend.plans.services import safety_screen_record
+from tests.support.plans import NO, massage_plan
 
 
-def test_the_published_figure_applies_to_myofascial_release_only():
-    assert (
-        plan_check(
-            sessions_per_week=2, minutes=20, first_plan=False, technique="myofascial_release"
-        ).weeks_to_study_dose
-        == 3
-    )
-    assert (
-        plan_check(
-            sessions_per_week=1, minutes=20, first_plan=False, technique="myofascial_release"
-        ).weeks_to_study_dose
-        == 6
-    )
-    assert (
-        plan_check(
-            sessions_per_week=2, minutes=20, first_plan=False, technique="swedish"
-        ).weeks_to_study_dose
-        is None
-    )
+def _codes(body):
+    return [line["code"] for line in body["guidance"]]
 
 
 @pytest.mark.django_db
 def test_the_plan_check_gives_guidance_and_a_labelled_estimate(api_as):
     response = api_as.get(
         "/api/v1/plan-check/",
-        {
-            "sessions_per_week": 2,
-            "minutes": 30,
-            "technique": "myofascial_release",
-            "first_plan": "true",
-        },
+        {"sessions_per_week": 2, "minutes": 20, "technique": "myofascial_release"},
     )
 
     body = response.json()
-    assert (body["in_line"], body["frequency"], body["minutes"]) == (False, "ok", "first_too_long")
-    assert "15–20 minutes" in body["guidance"][1]
+    assert body["in_line"] is True
+    assert _codes(body) == [
+        "sessions_ok", "first_weeks_minutes_ok", "in_line", "study_estimate", "reassess",
+    ]  # fmt: skip
     assert "15–20% lower after 6 weekly sessions" in body["estimate"]
     assert "about 3 weeks" in body["estimate"]
     assert body["estimate_label"] == "estimate from published figures, not a prediction"
+
+
+@pytest.mark.django_db
+def test_more_than_two_sessions_is_explained_and_promises_nothing_faster(api_as):
+    body = api_as.get(
+        "/api/v1/plan-check/",
+        {"sessions_per_week": 5, "minutes": 20, "technique": "myofascial_release"},
+    ).json()
+
+    assert body["in_line"] is False
+    assert "can overstimulate" in body["guidance"][0]["message"]
+    assert body["guidance"][0]["warning"] is True
+    assert (body["estimate"], body["estimate_label"]) == (None, None)
+    assert "weeks." not in " ".join(line["message"] for line in body["guidance"][:-1])
+
+
+@pytest.mark.django_db
+def test_the_first_weeks_follow_the_persons_plan_unless_asked(api_as, person):
+    numbers = {"sessions_per_week": 2, "minutes": 45}
+    assert "first_weeks_too_long" in _codes(api_as.get("/api/v1/plan-check/", numbers).json())
+
+    safety_screen_record(person=person, **NO)
+    api_as.put("/api/v1/plans/massage/", massage_plan(), format="json")
+    MassagePlan.objects.update(created_at=timezone.now() - timedelta(days=15))
+
+    assert "minutes_ok" in _codes(api_as.get("/api/v1/plan-check/", numbers).json())
+    asked = api_as.get("/api/v1/plan-check/", numbers | {"first_weeks": "true"}).json()
+    assert "first_weeks_too_long" in _codes(asked)
 
 
 @pytest.mark.django_db

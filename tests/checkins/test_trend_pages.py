@@ -90,8 +90,17 @@ def test_the_plan_check_on_the_trend_page_takes_other_numbers(client, person):
     ).content.decode()
 
     assert "More than two sessions a week adds little" in page
+    # Never paired with a promise of a faster result.
+    assert "Estimate from published figures" not in page
+    assert "At your pace" not in page
+
+    page = client.get(
+        "/checkins/trend/",
+        {"sessions_per_week": 2, "minutes": 20, "technique": "myofascial_release"},
+    ).content.decode()
+
     assert "Estimate from published figures, not a prediction" in page
-    assert "about 2 weeks" in page
+    assert "about 3 weeks" in page
 
 
 @pytest.mark.django_db
