@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.models import User
 from backend.care.selectors import patients_for
 from backend.checkins.models import CheckIn
-from backend.checkins.selectors import checkins_for_person, trend_for_person
+from backend.checkins.selectors import checkins_for_person, trend_for_person, with_changes
 from backend.plans.models import Schedule
 from backend.plans.selectors import held_by_screen
 from backend.reminders.models import Occurrence
@@ -86,7 +86,7 @@ def dashboard_rows(*, therapist: User, now: datetime) -> list[PatientRow]:
                 sessions_planned=sum(w.massage_planned for w in recent),
                 stretch_days_done=sum(w.stretch_days_done for w in recent),
                 stretch_days_planned=sum(w.stretch_days_planned for w in recent),
-                last_checkin=checkins_for_person(person=person)
+                last_checkin=with_changes(checkins_for_person(person=person))
                 .select_related("recorded_by")
                 .order_by("-recorded_at")
                 .first(),

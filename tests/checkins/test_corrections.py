@@ -236,3 +236,16 @@ def test_the_therapist_sees_amended_on_the_trend_and_the_change_on_the_check_in(
     assert "Misread the scale" in detail
     assert "Pain: 4 → 6" in detail
     assert client.get(f"/checkins/{checkin.id}/correct/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_therapists_dashboard_marks_an_amended_last_check_in(client, person, with_therapist):
+    checkin = log(person, days_ago=9)
+    client.force_login(person)
+    client.post(
+        f"/checkins/{checkin.id}/correct/",
+        {"tone": "1+", "pain": "2", "ease": "5", "reason": "Wrong day's pain"},
+    )
+    client.force_login(with_therapist)
+
+    assert "(amended)" in client.get("/care/patients/").content.decode()
