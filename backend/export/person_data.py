@@ -23,7 +23,14 @@ from backend.care.models import (
     SupportRelation,
     TherapistAccess,
 )
-from backend.checkins.models import Baseline, CheckIn, CheckInImport, Flag, Note
+from backend.checkins.models import (
+    Baseline,
+    CheckIn,
+    CheckInChange,
+    CheckInImport,
+    Flag,
+    Note,
+)
 from backend.goals.models import Goal, GoalRating
 from backend.plans.models import (
     MassagePlan,
@@ -123,6 +130,11 @@ def person_data(*, person: User, now: datetime | None = None) -> dict:
             "checkin_id", "author_name", "text", "created_at", "read_at",
         ),
         "baseline": _rows(Baseline.objects.filter(person=person), "checkin_id", "set_at"),
+        # Every correction, amendment and deletion, with what the check-in held before.
+        "checkin_changes": _rows(
+            CheckInChange.objects.filter(person=person),
+            "checkin_number", "kind", "changed_by_name", "changed_at", "before", "after", "reason",
+        ),
         # What each upload did; its file is kept only until it is imported.
         "checkin_imports": _rows(
             CheckInImport.objects.filter(person=person),

@@ -249,3 +249,18 @@ def test_the_therapists_dashboard_marks_an_amended_last_check_in(client, person,
     client.force_login(with_therapist)
 
     assert "(amended)" in client.get("/care/patients/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_persons_data_download_holds_every_change_and_the_deleted_values(api_as, person):
+    kept, gone = log(person, days_ago=2), log(person, days_ago=1, notes="too sore")
+    api_as.patch(f"{URL}{kept.id}/", {"pain": 1}, format="json")
+    api_as.delete(f"{URL}{gone.id}/")
+
+    changes = api_as.get("/api/v1/export/").json()["checkin_changes"]
+
+    assert [(c["checkin_number"], c["kind"]) for c in changes] == [
+        (kept.id, "corrected"),
+        (gone.id, "deleted"),
+    ]
+    assert changes[1]["before"]["notes"] == "too sore"
