@@ -9,6 +9,7 @@ from backend.accounts.models import User
 from backend.accounts.services import api_token_create
 from backend.care.models import SupportRelation, TherapistAccess
 from backend.care.services import dependent_create, invitation_create
+from backend.checkins.models import CheckInImport
 from backend.checkins.services import alert_raise, checkin_create, note_add
 from backend.goals.services import goal_create
 from backend.plans.models import Schedule
@@ -72,6 +73,9 @@ def _fill(subject: User, therapist: User) -> dict:
         person=subject, kind="botulinum_toxin", started_on=date(2026, 11, 2), muscles="left calf"
     )
     TherapistAccess.objects.create(therapist=therapist, person=subject)
+    upload = CheckInImport.objects.create(
+        person=subject, started_by=subject, total=1, status=CheckInImport.Status.DONE
+    )
     return {
         "checkin_id": checkin.id,
         "note_id": note.id,
@@ -82,6 +86,7 @@ def _fill(subject: User, therapist: User) -> dict:
         "therapist_id": therapist.id,
         "goal_id": goal.id,
         "event_id": event.id,
+        "import_id": upload.id,
     }
 
 
