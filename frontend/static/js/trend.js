@@ -27,18 +27,17 @@ const TIME_TICKS = timeTicks();
 
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-// Dashed vertical lines where the plan changed, so a change in the trend can be read against it.
-function planChangeMarks(changes) {
-  const times = changes.map((c) => Date.parse(c.changed_at) / 1000);
+// A vertical line across the chart on each of these days (seconds since the epoch).
+function dayMarks(times, { color, width, dash = [] }) {
   return {
     hooks: {
       draw: [
         (u) => {
           const { ctx, bbox } = u;
           ctx.save();
-          ctx.strokeStyle = css("--muted");
-          ctx.setLineDash([4, 4]);
-          ctx.lineWidth = devicePixelRatio;
+          ctx.strokeStyle = css(color);
+          ctx.setLineDash(dash);
+          ctx.lineWidth = width * devicePixelRatio;
           for (const t of times) {
             const x = Math.round(u.valToPos(t, "x", true));
             if (x < bbox.left || x > bbox.left + bbox.width) continue;
@@ -54,32 +53,20 @@ function planChangeMarks(changes) {
   };
 }
 
-// Solid lines in their own colour on the day of each other treatment (an injection, a
-// medicine change, a cast, a block of therapy); each chart's table lists them as text.
-function treatmentMarks(events) {
-  const times = (events || []).map((e) => Date.parse(e.on) / 1000);
-  return {
-    hooks: {
-      draw: [
-        (u) => {
-          const { ctx, bbox } = u;
-          ctx.save();
-          ctx.strokeStyle = css("--treatment");
-          ctx.lineWidth = 2 * devicePixelRatio;
-          for (const t of times) {
-            const x = Math.round(u.valToPos(t, "x", true));
-            if (x < bbox.left || x > bbox.left + bbox.width) continue;
-            ctx.beginPath();
-            ctx.moveTo(x, bbox.top);
-            ctx.lineTo(x, bbox.top + bbox.height);
-            ctx.stroke();
-          }
-          ctx.restore();
-        },
-      ],
-    },
-  };
-}
+// Dashed where the plan changed, so a change in the trend can be read against it.
+const planChangeMarks = (changes) =>
+  dayMarks(
+    changes.map((c) => Date.parse(c.changed_at) / 1000),
+    { color: "--muted", width: 1, dash: [4, 4] },
+  );
+
+// Solid, in their own colour, on the day of each other treatment (an injection, a medicine
+// change, a cast, a block of therapy); each chart's table lists them as text.
+const treatmentMarks = (events) =>
+  dayMarks(
+    (events || []).map((e) => Date.parse(e.on) / 1000),
+    { color: "--treatment", width: 2 },
+  );
 
 function draw(element, data) {
   const metric = METRICS[element.dataset.metric];
